@@ -1,0 +1,117 @@
+"""The records that flow between stages, as frozen dataclasses.
+
+``Article`` leaves :mod:`hypecycle.ingest`; ``Event`` and ``Extraction`` leave
+:mod:`hypecycle.extract`; ``Reject`` reports a bad input record. Column names of the
+tidy frames built from them are defined here too so that every stage agrees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+EVENT_TYPES = ("funding", "ipo", "acquisition", "bankruptcy", "shutdown", "layoff")
+
+#: Columns of the ``articles`` table and of article frames.
+ARTICLE_COLUMNS = ("id", "date", "title", "text", "url", "source", "content_hash")
+#: Columns of event frames (``hypecycle events``); ``investors`` is "; "-joined in CSV.
+EVENT_COLUMNS = (
+    "article_id", "date", "type", "company", "round", "amount", "currency", "amount_usd",
+    "valuation", "valuation_usd", "investors", "acquirer", "count", "status", "evidence",
+)
+#: Columns of mention frames: one row per article, topic and canonical term.
+MENTION_COLUMNS = ("article_id", "date", "topic", "term", "count")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One dated article after normalisation.
+
+    ``id`` is stable: the corpus's own id, else a hash of the url, else of
+    date + title + text. ``content_hash`` identifies republished copies.
+    """
+
+    id: str
+    date: dt.date
+    title: str
+    text: str
+    url: str = ""
+    source: str = ""
+    content_hash: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["date"] = self.date.isoformat()
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record that could not become an Article, and why."""
+
+    source: str      # file path as given by the user
+    location: str    # "line 12", "record 7", "row 3", "entry 4", or "" for a whole file
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.location}" if self.location else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A lifecycle event reported by an article.
+
+    ``type`` is one of :data:`EVENT_TYPES`. ``company`` is the company the event is
+    about (for an acquisition, the target). Money is ``amount`` in units of
+    ``currency`` (ISO 4217) with ``amount_usd`` converted at the year's rate.
+    Fields the text does not state are ``None`` (``investors`` is empty).
+    """
+
+    type: str
+    company: str
+    round: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    amount_usd: float | None = None
+    valuation: float | None = None
+    valuation_usd: float | None = None
+    investors: tuple[str, ...] = ()
+    acquirer: str | None = None
+    count: int | None = None
+    status: str | None = None
+    evidence: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in asdict(self).items() if v is not None and v != () and v != ""}
+        if "investors" in d:
+            d["investors"] = list(d["investors"])
+        d.setdefault("evidence", self.evidence)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one article: the `hypecycle extract` JSON line."""
+
+    id: str
+    date: dt.date
+    title: str
+    events: tuple[Event, ...] = ()
+    mentions: dict[str, dict[str, int]] = field(default_factory=dict)
+    cues: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "title": self.title,
+            "events": [e.to_dict() for e in self.events],
+            "mentions": self.mentions,
+            "cues": self.cues,
+        }
+        if self.warnings:
+            d["warnings"] = list(self.warnings)
+        return d
