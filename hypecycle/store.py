@@ -1,0 +1,502 @@
+"""The embedded database: one DuckDB file holding articles and what later stages add.
+
+Why DuckDB: columnar storage with min-max zone maps makes "count this term per month
+between two dates" a vectorised scan over only the row groups in range, on both
+cores, without re-reading corpus files; one file, no server; ACID transactions, so
+each ingestion batch commits atomically and a killed run leaves a consistent store;
+and a file lock that makes a second writer fail at once instead of corrupting data.
+
+Tables
+------
+``articles``      one row per distinct story (id, date, title, text, url, source, content_hash)
+``duplicates``    republished copies that were recognised and not stored twice
+``rejects``       input records that could not be read, with file, location and reason
+``runs``          one row per finished ingestion run, with its counts
+``events``, ``mentions``, ``cues``, ``extracted``  written by extraction, with the article
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .errors import StoreError, StoreLockedError, StoreVersionError, UsageError
+from .schema import Article, Extraction, Reject
+
+SCHEMA_VERSION = "1"
+
+_DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS articles (
+        id VARCHAR PRIMARY KEY, date DATE NOT NULL, title VARCHAR NOT NULL, text VARCHAR NOT NULL,
+        url VARCHAR, source VARCHAR, content_hash UBIGINT NOT NULL, origin VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS duplicates (
+        id VARCHAR PRIMARY KEY, duplicate_of VARCHAR NOT NULL, date DATE, url VARCHAR,
+        source VARCHAR, origin VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS rejects (
+        origin VARCHAR, location VARCHAR, reason VARCHAR, PRIMARY KEY (origin, location))""",
+    """CREATE TABLE IF NOT EXISTS runs (
+        started TIMESTAMP, finished TIMESTAMP, inputs VARCHAR[], read BIGINT, ingested BIGINT,
+        duplicates BIGINT, already_stored BIGINT, rejected BIGINT, seconds DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS extracted (
+        article_id VARCHAR PRIMARY KEY, extractor VARCHAR, hype INTEGER, skeptic INTEGER,
+        n_events INTEGER, warnings VARCHAR[])""",
+    """CREATE TABLE IF NOT EXISTS events (
+        article_id VARCHAR NOT NULL, date DATE NOT NULL, seq INTEGER NOT NULL, type VARCHAR NOT NULL,
+        company VARCHAR, round VARCHAR, amount DOUBLE, currency VARCHAR, amount_usd DOUBLE,
+        valuation DOUBLE, valuation_usd DOUBLE, investors VARCHAR[], acquirer VARCHAR,
+        count BIGINT, status VARCHAR, evidence VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS mentions (
+        article_id VARCHAR NOT NULL, date DATE NOT NULL, topic VARCHAR NOT NULL,
+        term VARCHAR NOT NULL, count INTEGER NOT NULL)""",
+]
+
+FREQS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+
+
+def _lock_holder(message: str) -> str:
+    m = re.search(r"PID (\d+)", message)
+    return f" (process {m.group(1)})" if m else ""
+
+
+@dataclass
+class BatchPlan:
+    """What one batch of input does to the store, decided before anything is written."""
+
+    new: list[Article]
+    duplicates: list[tuple[Article, str]]   # (copy, id of the stored original)
+    already_stored: int
+    rejects: list[Reject]
+    read: int
+
+
+class Store:
+    """A hypecycle store: one DuckDB file.
+
+    Parameters
+    ----------
+    path
+        The database file; created on first write.
+    read_only
+        Open for queries only. Several read-only opens may share a file, but not
+        while a writer holds it.
+    wait
+        Seconds to wait for another process's lock to go before giving up with
+        :class:`StoreLockedError`.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0,
+                 memory_limit: str = "512MB", threads: int = 2):
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"{path}: no such store; create it with `hypecycle ingest FILES --store {path}`")
+        if self.path.is_dir():
+            raise UsageError(f"{path}: is a folder; --store needs a database file name such as news.duckdb")
+        deadline = time.monotonic() + max(wait, 0.0)
+        while True:
+            try:
+                self.con = duckdb.connect(str(self.path), read_only=read_only,
+                                          config={"threads": threads, "memory_limit": memory_limit})
+                break
+            except duckdb.IOException as e:
+                msg = str(e)
+                if "lock" in msg.lower():
+                    if time.monotonic() < deadline:
+                        time.sleep(0.5)
+                        continue
+                    raise StoreLockedError(
+                        f"{path}: the store is in use by another hypecycle process{_lock_holder(msg)}; "
+                        "wait for it to finish, pass --wait SECONDS, or use another --store") from None
+                raise StoreError(f"{path}: cannot open the store: {msg.splitlines()[0]}") from None
+            except duckdb.Error as e:
+                raise StoreError(f"{path}: not a hypecycle store or damaged: {str(e).splitlines()[0]}") from None
+        if not read_only:
+            self._ensure_schema()
+        else:
+            self._check_version()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _ensure_schema(self) -> None:
+        for ddl in _DDL:
+            self.con.execute(ddl)
+        got = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if got is None:
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        elif got[0] != SCHEMA_VERSION:
+            raise StoreVersionError(f"{self.path}: store schema version {got[0]}, this hypecycle writes "
+                                    f"{SCHEMA_VERSION}; re-ingest into a new --store")
+
+    def _check_version(self) -> None:
+        try:
+            got = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            raise StoreError(f"{self.path}: not a hypecycle store (no meta table)") from None
+        if got is None or got[0] != SCHEMA_VERSION:
+            raise StoreVersionError(f"{self.path}: store schema version {got and got[0]}, expected "
+                                    f"{SCHEMA_VERSION}; re-ingest into a new --store")
+
+    # -- ingestion ---------------------------------------------------------------------------
+    def plan_batch(self, items: Sequence[Article | Reject], pending_ids: set[str],
+                   pending_hashes: dict[int, str]) -> BatchPlan:
+        """Sort a batch into new articles, duplicates, already stored and rejects.
+
+        ``pending_ids`` and ``pending_hashes`` describe articles planned in earlier
+        batches that are not written yet; they are updated with this batch's new
+        articles. The first copy of a story in input order is the one kept.
+        """
+        articles = [a for a in items if isinstance(a, Article)]
+        rejects = [r for r in items if isinstance(r, Reject)]
+        ids = list({a.id for a in articles})
+        hashes = list({a.content_hash for a in articles})
+        stored_ids: dict[str, int] = {}
+        dup_ids: set[str] = set()
+        stored_hashes: dict[int, str] = {}
+        if ids:
+            stored_ids = dict(self.con.execute(
+                "SELECT id, content_hash FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                [ids]).fetchall())
+            dup_ids = {r[0] for r in self.con.execute(
+                "SELECT id FROM duplicates WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()}
+            stored_hashes = {h: i for h, i in self.con.execute(
+                "SELECT content_hash, min(id) FROM articles "
+                "WHERE content_hash IN (SELECT unnest(?::UBIGINT[])) GROUP BY content_hash",
+                [hashes]).fetchall()}
+        new: list[Article] = []
+        dups: list[tuple[Article, str]] = []
+        already = 0
+        for a in articles:
+            if a.id in stored_ids:
+                if stored_ids[a.id] == a.content_hash:
+                    already += 1
+                else:
+                    rejects.append(Reject(a.source, f"id {a.id}", "id already stored with different "
+                                          "content; give --id-field for a unique field or ingest into "
+                                          "another store"))
+                continue
+            if a.id in dup_ids:
+                already += 1
+                continue
+            if a.id in pending_ids:
+                # the same record twice in this run's input: a duplicate of itself
+                dups.append((a, a.id))
+                continue
+            original = stored_hashes.get(a.content_hash) or pending_hashes.get(a.content_hash)
+            if original is not None:
+                dups.append((a, original))
+                continue
+            new.append(a)
+            pending_ids.add(a.id)
+            pending_hashes[a.content_hash] = a.id
+        return BatchPlan(new=new, duplicates=dups, already_stored=already, rejects=rejects,
+                         read=len(items))
+
+    def write_batch(self, plan: BatchPlan, *, origin: str = "",
+                    extractions: Sequence[Extraction] | None = None, extractor: str = "") -> None:
+        """Write one planned batch, and its extractions, in a single transaction."""
+        new, dups = plan.new, [(a, o) for a, o in plan.duplicates if a.id != o]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._insert("articles", {
+                "id": [a.id for a in new], "date": [a.date for a in new],
+                "title": [a.title for a in new], "text": [a.text for a in new],
+                "url": [a.url for a in new], "source": [a.source for a in new],
+                "content_hash": [a.content_hash for a in new], "origin": [origin] * len(new)})
+            self._insert("duplicates", {
+                "id": [a.id for a, _ in dups], "duplicate_of": [o for _, o in dups],
+                "date": [a.date for a, _ in dups], "url": [a.url for a, _ in dups],
+                "source": [a.source for a, _ in dups], "origin": [origin] * len(dups)}, or_ignore=True)
+            self._insert("rejects", {
+                "origin": [r.source for r in plan.rejects], "location": [r.location for r in plan.rejects],
+                "reason": [r.reason for r in plan.rejects]}, or_ignore=True)
+            if extractions:
+                self._write_extractions(extractions, extractor)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _insert(self, table: str, columns: dict[str, list], *, or_ignore: bool = False,
+                replace: bool = False) -> None:
+        """Insert columns (all of the table's, in order) through one Arrow batch."""
+        import pyarrow as pa
+
+        if not next(iter(columns.values())):
+            return
+        tbl = pa.Table.from_pydict(columns, schema=_arrow_schema(table))
+        self.con.register("_rows", tbl)
+        try:
+            verb = "INSERT OR REPLACE" if replace else ("INSERT OR IGNORE" if or_ignore else "INSERT")
+            self.con.execute(f"{verb} INTO {table} SELECT * FROM _rows")
+        finally:
+            self.con.unregister("_rows")
+
+    def _write_extractions(self, extractions: Sequence[Extraction], extractor: str) -> None:
+        ev: dict[str, list] = {k: [] for k in _arrow_schema("events").names}
+        mn: dict[str, list] = {k: [] for k in _arrow_schema("mentions").names}
+        for x in extractions:
+            for seq, e in enumerate(x.events):
+                ev["article_id"].append(x.id)
+                ev["date"].append(x.date)
+                ev["seq"].append(seq)
+                for k in _EVENT_FIELDS:
+                    v = getattr(e, k)
+                    ev[k].append(list(v) if k == "investors" else v)
+            for topic, terms in x.mentions.items():
+                for term, n in terms.items():
+                    mn["article_id"].append(x.id)
+                    mn["date"].append(x.date)
+                    mn["topic"].append(topic)
+                    mn["term"].append(term)
+                    mn["count"].append(int(n))
+        self._insert("events", ev)
+        self._insert("mentions", mn)
+        self._insert("extracted", {
+            "article_id": [x.id for x in extractions],
+            "extractor": [extractor] * len(extractions),
+            "hype": [int(x.cues.get("hype", 0)) for x in extractions],
+            "skeptic": [int(x.cues.get("skeptic", 0)) for x in extractions],
+            "n_events": [len(x.events) for x in extractions],
+            "warnings": [list(x.warnings) for x in extractions]}, replace=True)
+
+    def replace_extractions(self, extractions: Sequence[Extraction], extractor: str) -> None:
+        """Replace the stored extraction of these articles (re-extraction), atomically."""
+        ids = [x.id for x in extractions]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("events", "mentions"):
+                self.con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+            self._write_extractions(extractions, extractor)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def record_run(self, started: dt.datetime, inputs: Iterable[str], counts: dict[str, int],
+                   seconds: float) -> None:
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [started, dt.datetime.now(), list(inputs), counts["read"], counts["ingested"],
+             counts["duplicates"], counts["already_stored"], counts["rejected"], seconds])
+
+    # -- queries -----------------------------------------------------------------------------
+    def iter_articles(self, *, since: dt.date | None = None, until: dt.date | None = None,
+                      ids: Sequence[str] | None = None, not_extracted: bool = False,
+                      batch_size: int = 1000):
+        """Yield stored Articles in (date, id) order, streaming in batches."""
+        where, params = _date_where(since, until)
+        if ids is not None:
+            where.append("id IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(ids))
+        if not_extracted:
+            where.append("id NOT IN (SELECT article_id FROM extracted)")
+        sql = ("SELECT id, date, title, text, url, source, content_hash FROM articles"
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY date, id")
+        cur = self.con.cursor()
+        cur.execute(sql, params)
+        while True:
+            rows = cur.fetchmany(batch_size)
+            if not rows:
+                break
+            for r in rows:
+                yield Article(*r)
+        cur.close()
+
+    def query_df(self, sql: str, params: Sequence | None = None):
+        """Run a read query and return a pandas DataFrame."""
+        return self.con.execute(sql, list(params or [])).df()
+
+    def stats(self, *, by: str = "month"):
+        """Describe the store: a dict of headline figures and a tidy frame of
+        articles per ``source`` and ``period``."""
+        freq = _freq(by)
+        c = self.con
+        n, first, last, sources = c.execute(
+            "SELECT count(*), min(date), max(date), count(DISTINCT source) FROM articles").fetchone()
+        header = {
+            "store": str(self.path),
+            "articles": n,
+            "first date": first,
+            "last date": last,
+            "sources": sources,
+            "duplicates recognised": c.execute("SELECT count(*) FROM duplicates").fetchone()[0],
+            "records rejected": c.execute("SELECT count(*) FROM rejects").fetchone()[0],
+            "ingestion runs": c.execute("SELECT count(*) FROM runs").fetchone()[0],
+            "articles extracted": c.execute("SELECT count(*) FROM extracted").fetchone()[0],
+            "events": c.execute("SELECT count(*) FROM events").fetchone()[0],
+        }
+        frame = c.execute(f"""
+            WITH a AS (SELECT source, date_trunc('{freq}', date) AS p, count(*) AS n
+                       FROM articles GROUP BY ALL),
+                 d AS (SELECT ar.source, date_trunc('{freq}', ar.date) AS p, count(*) AS n
+                       FROM duplicates du JOIN articles ar ON du.duplicate_of = ar.id GROUP BY ALL)
+            SELECT a.source, {_period_label('a.p', freq)} AS period, a.n AS articles,
+                   coalesce(d.n, 0) AS duplicates
+            FROM a LEFT JOIN d USING (source, p) ORDER BY a.source, a.p""").df()
+        return header, frame
+
+    def events(self, *, types: Sequence[str] | None = None, since: dt.date | None = None,
+               until: dt.date | None = None, company: str | None = None):
+        """The stored events as a tidy frame (columns of :data:`hypecycle.schema.EVENT_COLUMNS`)."""
+        where, params = _date_where(since, until, "e.date")
+        if types:
+            where.append("e.type IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(types))
+        if company:
+            where.append("(e.company ILIKE ? OR e.acquirer ILIKE ?)")
+            params += [f"%{company}%", f"%{company}%"]
+        sql = ("SELECT e.article_id, e.date, e.type, e.company, e.round, e.amount, e.currency, e.amount_usd,"
+               " e.valuation, e.valuation_usd, array_to_string(e.investors, '; ') AS investors, e.acquirer,"
+               " e.count, e.status, e.evidence FROM events e"
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.date, e.article_id, e.seq")
+        return self.con.execute(sql, params).df()
+
+    def term_counts(self, terms: Sequence[str], *, freq: str = "quarter", since: dt.date | None = None,
+                    until: dt.date | None = None):
+        """Articles mentioning each ad-hoc term per period, read from the stored text.
+
+        Matching is case-insensitive on whole words, and a space in a term also
+        matches a hyphen or a line break ("cloud computing" finds "cloud-computing").
+        Returns a tidy frame: ``period, term, docs, total_docs, share``.
+        """
+        import pandas as pd
+
+        freq = _freq(freq)
+        terms = [t.strip() for t in terms if t and t.strip()]
+        if not terms:
+            raise UsageError("no term given; pass --term TEXT (repeatable)")
+        where, params = _date_where(since, until)
+        cols = ", ".join(f"count(*) FILTER (WHERE regexp_matches(title || ' ' || text, ?)) AS t{i}"
+                         for i in range(len(terms)))
+        sql = (f"SELECT {_period_label('date_trunc(' + repr(freq) + ', date)', freq)} AS period, "
+               f"count(*) AS total_docs, {cols} FROM articles"
+               + (" WHERE " + " AND ".join(where) if where else "") + " GROUP BY 1 ORDER BY 1")
+        wide = self.con.execute(sql, [term_pattern(t) for t in terms] + params).df()
+        frames = []
+        for i, term in enumerate(terms):
+            f = pd.DataFrame({"period": wide["period"], "term": term,
+                              "docs": wide[f"t{i}"].astype("int64"),
+                              "total_docs": wide["total_docs"].astype("int64")})
+            frames.append(f)
+        out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=["period", "term", "docs", "total_docs"])
+        out["share"] = (out["docs"] / out["total_docs"]).round(6)
+        return out
+
+    def candidate_term_counts(self, *, freq: str = "month", since: dt.date | None = None,
+                              until: dt.date | None = None, min_docs: int = 5,
+                              stop_words: Sequence[str] = (), lead_chars: int = 600):
+        """Document counts of every unigram and bigram per period, for burst detection.
+
+        Reads each article's title and the first ``lead_chars`` characters of its text
+        (where news states what is new). Returns a tidy frame ``period, term, docs,
+        total_docs`` holding the terms found in at least ``min_docs`` articles of some period.
+        """
+        freq = _freq(freq)
+        where, params = _date_where(since, until)
+        where_sql = (" WHERE " + " AND ".join(where)) if where else ""
+        sql = f"""
+        WITH docs AS (
+            SELECT id, date_trunc('{freq}', date) AS period,
+                   regexp_extract_all(lower(title || ' ' || left(text, {int(lead_chars)})),
+                                      '[a-z][a-z0-9]*(?:[-\.][a-z0-9]+)*') AS toks
+            FROM articles{where_sql}),
+        stop AS (SELECT unnest(?::VARCHAR[]) AS w),
+        grams AS (
+            SELECT DISTINCT id, period, g AS term FROM (
+                SELECT id, period, unnest(list_concat(
+                    list_filter(toks, x -> length(x) > 2),
+                    list_transform(list_zip(toks[1:-2], toks[2:]), x -> x[1] || ' ' || x[2]))) AS g
+                FROM docs)),
+        kept AS (
+            SELECT g.* FROM grams g
+            WHERE NOT EXISTS (SELECT 1 FROM stop WHERE w = split_part(g.term, ' ', 1)
+                              OR w = split_part(g.term, ' ', 2))),
+        counts AS (SELECT period, term, count(*) AS docs FROM kept GROUP BY ALL),
+        totals AS (SELECT period, count(*) AS total_docs FROM docs GROUP BY ALL),
+        frequent AS (SELECT term FROM counts GROUP BY term HAVING max(docs) >= ?)
+        SELECT c.period, c.term, c.docs, t.total_docs FROM counts c
+        JOIN frequent USING (term) JOIN totals t USING (period)
+        ORDER BY c.term, c.period"""
+        frame = self.con.execute(sql, params + [list(stop_words), int(min_docs)]).df()
+        totals = self.con.execute(
+            f"SELECT date_trunc('{freq}', date) AS period, count(*) AS total_docs FROM articles"
+            f"{where_sql} GROUP BY ALL ORDER BY 1", params).df()
+        return frame, totals
+
+
+def _period_label(expr: str, freq: str) -> str:
+    """SQL turning a truncated date into its label: 2008-03, 2008Q1, 2008 or 2008-03-17."""
+    if freq == "quarter":
+        return f"(year({expr})::VARCHAR || 'Q' || quarter({expr})::VARCHAR)"
+    fmt = {"month": "%Y-%m", "year": "%Y"}.get(freq, "%Y-%m-%d")
+    return f"strftime({expr}, '{fmt}')"
+
+
+def _freq(value: str) -> str:
+    if value not in FREQS:
+        raise UsageError(f"unknown period {value!r}; expected one of {', '.join(FREQS)}")
+    return FREQS[value]
+
+
+def term_pattern(term: str) -> str:
+    """An RE2 pattern for a term: case-insensitive, whole words, any space or hyphen between words."""
+    words = term.split()
+    body = r"[\s\-]+".join(re.escape(w) for w in words)
+    start = r"\b" if words[0][0].isalnum() else ""
+    end = r"\b" if words[-1][-1].isalnum() else ""
+    return f"(?i){start}{body}{end}"
+
+
+_EVENT_FIELDS = ("type", "company", "round", "amount", "currency", "amount_usd", "valuation",
+                 "valuation_usd", "investors", "acquirer", "count", "status", "evidence")
+
+
+@functools.lru_cache(maxsize=None)
+def _arrow_schema(table: str):
+    """The Arrow schema matching a table's columns, for bulk inserts."""
+    import pyarrow as pa
+
+    s, d, i32, i64, f, ls = pa.string(), pa.date32(), pa.int32(), pa.int64(), pa.float64(), pa.list_(pa.string())
+    cols = {
+        "articles": [("id", s), ("date", d), ("title", s), ("text", s), ("url", s), ("source", s),
+                     ("content_hash", pa.uint64()), ("origin", s)],
+        "duplicates": [("id", s), ("duplicate_of", s), ("date", d), ("url", s), ("source", s), ("origin", s)],
+        "rejects": [("origin", s), ("location", s), ("reason", s)],
+        "extracted": [("article_id", s), ("extractor", s), ("hype", i32), ("skeptic", i32),
+                      ("n_events", i32), ("warnings", ls)],
+        "events": [("article_id", s), ("date", d), ("seq", i32), ("type", s), ("company", s), ("round", s),
+                   ("amount", f), ("currency", s), ("amount_usd", f), ("valuation", f), ("valuation_usd", f),
+                   ("investors", ls), ("acquirer", s), ("count", i64), ("status", s), ("evidence", s)],
+        "mentions": [("article_id", s), ("date", d), ("topic", s), ("term", s), ("count", i32)],
+    }[table]
+    return pa.schema(cols)
+
+
+def _date_where(since: dt.date | None, until: dt.date | None, column: str = "date"
+                ) -> tuple[list[str], list]:
+    where: list[str] = []
+    params: list = []
+    if since is not None:
+        where.append(f"{column} >= ?")
+        params.append(since)
+    if until is not None:
+        where.append(f"{column} <= ?")
+        params.append(until)
+    return where, params
