@@ -58,6 +58,8 @@ def _extractor_options() -> argparse.ArgumentParser:
                    help="an extra topic lexicon (spaCy pattern JSONL); repeatable")
     p.add_argument("--processes", type=int, default=2, metavar="N",
                    help="worker processes for extraction (default: 2)")
+    p.add_argument("--term", action="append", default=None, metavar="TERM",
+                   help="also count this ad-hoc term (topic 'terms'); repeatable")
     return p
 
 
@@ -72,6 +74,8 @@ def _extractor_kwargs(args) -> dict:
     kw: dict = {}
     if getattr(args, "model", None):
         kw["model"] = args.model
+    if getattr(args, "term", None) and args.command != "terms":
+        kw["terms"] = list(args.term)
     if getattr(args, "lexicon", None):
         from .extract.topics import lexicon_dir
 
@@ -173,8 +177,22 @@ def cmd_stats(args) -> int:
 
 def cmd_extract(args) -> int:
     from .extract import extract_many
-    from .ingest import ReadOptions, iter_articles, parse_default_date
+    from .ingest import ReadOptions, extract_stored, iter_articles, parse_default_date
     from .schema import Reject
+
+    if args.store:
+        if args.paths:
+            raise UsageError("give article files or --store, not both (to add files to a store, "
+                             "use `hypecycle ingest`)")
+        summary = extract_stored(args.store, extractor_options=_extractor_kwargs(args),
+                                 n_process=args.processes, redo=args.redo,
+                                 progress=(not args.quiet) and sys.stderr.isatty(), wait=args.wait)
+        if not args.quiet:
+            print(f"extracted {summary.extracted} stored articles ({summary.events} events) "
+                  f"in {summary.seconds:.1f} s")
+        return 0
+    if not args.paths:
+        raise UsageError("give article files to extract, or --store FILE to extract a store's articles")
 
     options = ReadOptions(format=args.input_format, text_field=args.text_field, date_field=args.date_field,
                           title_field=args.title_field, encoding=args.encoding,
@@ -309,8 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Stateless extraction: read articles in any supported format and write "
                                    "one JSON object per article (the contract is hypecycle/data/"
                                    "extraction.schema.json).")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
     p.add_argument("-o", "--output", metavar="FILE", help="write JSON lines to FILE (default: stdout)")
+    p.add_argument("--store", metavar="FILE",
+                   help="instead of files, extract the stored articles not extracted yet (after "
+                        "`ingest --no-extract`, or with --redo after adding a lexicon)")
+    p.add_argument("--redo", action="store_true", help="with --store: extract every stored article again")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for the store's lock")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("events", parents=[_store_options(), _range_options(), _output_options()],

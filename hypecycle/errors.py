@@ -33,8 +33,10 @@ class InputError(HypecycleError):
     exit_code = 3
 
 
-class UnknownFormatError(InputError):
-    code = "HC101"
+class UnknownFormatError(UsageError):
+    """An input whose format cannot be told from its name; give ``--input-format``."""
+
+    code = "HC002"
 
 
 class RecordError(InputError):

@@ -23,6 +23,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -55,6 +56,7 @@ FORMATS = sorted(set(STRUCTURED.values()) | set(DOCUMENTS.values()))
 #: A text longer than this is cut (and the cut reported) so one record cannot exhaust memory.
 MAX_FIELD_CHARS = 10_000_000
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HEADER_DATE = re.compile(r"^\s*(?:date|published|pubdate|published_date)\s*:\s*(.+?)\s*$", re.I | re.M)
 
 
@@ -79,7 +81,7 @@ class ReadOptions:
 
     def __post_init__(self):
         if self.format is not None and self.format not in FORMATS:
-            raise UsageError(f"unknown --format {self.format!r}; expected one of {', '.join(FORMATS)}")
+            raise UsageError(f"unknown --input-format {self.format!r}; expected one of {', '.join(FORMATS)}")
         try:
             codecs.lookup(self.encoding)
         except LookupError:
@@ -118,7 +120,7 @@ def resolve_inputs(paths: Iterable[str | Path], options: ReadOptions | None = No
     ------
     UsageError
         A path does not exist, or a file's format cannot be told from its name
-        (give ``--format``).
+        (give ``--input-format``).
     """
     options = options or ReadOptions()
     inputs: list[_Input] = []
@@ -147,7 +149,7 @@ def resolve_inputs(paths: Iterable[str | Path], options: ReadOptions | None = No
         if fmt is None:
             raise UnknownFormatError(
                 f"{shown}: cannot tell the format from the name; expected one of "
-                f"{', '.join(sorted(STRUCTURED) + sorted(DOCUMENTS))} (optionally .gz), or give --format")
+                f"{', '.join(sorted(STRUCTURED) + sorted(DOCUMENTS))} (optionally .gz), or give --input-format")
         src = options.source or path.resolve().parent.name
         inputs.append(_Input(path, shown, fmt, src, gz))
     return inputs
@@ -186,6 +188,9 @@ def _iter_jsonl(inp: _Input, options: ReadOptions):
                 except json.JSONDecodeError as e:
                     yield Reject(inp.shown, loc, f"broken JSON: {e.msg} at column {e.colno}")
                     continue
+                except RecursionError:
+                    yield Reject(inp.shown, loc, "broken JSON: nested too deeply")
+                    continue
                 if not isinstance(obj, dict):
                     yield Reject(inp.shown, loc, f"expected a JSON object, got {type(obj).__name__}")
                     continue
@@ -217,6 +222,9 @@ def _iter_json(inp: _Input, options: ReadOptions):
     except json.JSONDecodeError as e:
         yield Reject(inp.shown, f"line {e.lineno}", f"broken JSON: {e.msg} at column {e.colno}; "
                                                     "no record of this file could be read")
+        return
+    except RecursionError:
+        yield Reject(inp.shown, "", "broken JSON: nested too deeply; no record of this file could be read")
         return
     for i, obj in enumerate(items, 1):
         if isinstance(obj, dict):
@@ -318,9 +326,11 @@ def _iter_feed(inp: _Input, options: ReadOptions):
         if e.get("content"):
             text = " ".join(c.get("value", "") for c in e["content"])
         text = text or e.get("summary", "") or e.get("description", "")
+        # the date as written (feedparser's *_parsed are shifted to UTC, which can move the day)
+        raw_date = e.get("published") or e.get("updated") or e.get("created") or e.get("dc_date") or None
         parsed_date = e.get("published_parsed") or e.get("updated_parsed") or e.get("created_parsed")
-        date = dt.date(*parsed_date[:3]) if parsed_date else (
-            e.get("published") or e.get("updated") or e.get("dc_date") or None)
+        date = raw_date if parse_date(raw_date) is not None else (
+            dt.date(*parsed_date[:3]) if parsed_date else raw_date)
         yield f"entry {i}", {
             "id": e.get("id") or None,
             "title": e.get("title", ""),
@@ -363,6 +373,10 @@ def _iter_document(inp: _Input, options: ReadOptions):
         m = _DATE_IN_NAME.search(inp.path.name)
         if m:
             date = f"{m[1]}-{m[2]}-{m[3]}"
+    if date is None and options.default_date is None:
+        yield Reject(inp.shown, "", "no date in the document, its file name (YYYY-MM-DD) or a "
+                                    "'Date:' header line; give --default-date YYYY-MM-DD")
+        return
     yield "", {"title": title, "text": text, "date": date, "url": ""}
 
 
@@ -413,6 +427,9 @@ class _FieldMap:
             if override is not None:
                 key = lower.get(override.lower())
                 if key is None:
+                    if self._cache:  # the file's first records had it: this record is bad
+                        raise RecordError(f"no field {override!r} (given as --{what}-field) "
+                                          "in this record")
                     raise UsageError(f"{self.shown}: no field {override!r} for --{what}-field; "
                                      f"fields are {', '.join(keys)}")
                 return [key] if multi else key
@@ -481,8 +498,12 @@ def record_to_article(rec: dict[str, Any], fields: dict[str, Any], *, source: st
     url = _as_str(rec.get(fields["url"])).strip() if fields["url"] else ""
     own_id = rec.get(fields["id"]) if fields["id"] else None
     src = _as_str(rec.get(fields["source"])).strip() if fields["source"] else ""
+    art_id = make_id(own_id, url, date, title, text)
+    for name, value in (("id", art_id), ("url", url), ("source", src)):
+        if _SURROGATE.search(value):
+            raise RecordError(f"invalid Unicode (a lone surrogate) in the {name} field")
     return Article(
-        id=make_id(own_id, url, date, title, text),
+        id=art_id,
         date=date,
         title=title,
         text=text,
@@ -514,7 +535,9 @@ def iter_articles(paths: Iterable[str | Path], options: ReadOptions | None = Non
     return _generate(inputs, options)
 
 
-def _generate(inputs: list[_Input], options: ReadOptions) -> Iterator[Article | Reject]:
+def _generate(inputs: list[_Input], options: ReadOptions, located: bool = False
+              ) -> Iterator[Article | Reject | tuple[Article, str]]:
+    """Records of every input; with ``located``, each Article comes as ``(article, "file:line N")``."""
     for inp in inputs:
         fmap = None if inp.format in ("text", "html") else _FieldMap(options, inp.shown)
         for item in _READERS[inp.format](inp, options):
@@ -524,8 +547,9 @@ def _generate(inputs: list[_Input], options: ReadOptions) -> Iterator[Article | 
             loc, rec = item
             try:
                 fields = _DOC_FIELDS if fmap is None else fmap.resolve(tuple(rec.keys()))
-                yield record_to_article(rec, fields, source=inp.source,
-                                        default_date=options.default_date)
+                article = record_to_article(rec, fields, source=inp.source,
+                                            default_date=options.default_date)
+                yield (article, f"{inp.shown}:{loc}" if loc else inp.shown) if located else article
             except RecordError as e:
                 yield Reject(inp.shown, loc, e.reason)
 
@@ -618,8 +642,10 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
 
     options = options or ReadOptions()
     inputs = [str(p) for p in paths]
-    items = iter_articles(inputs, options)  # validates before the store is touched
+    # validate before the store is touched
+    items = _generate(resolve_inputs(inputs, options), options, located=True)
     started_wall = dt.datetime.now()
+    run_origin = f"{started_wall.isoformat()} pid {os.getpid()}: {' '.join(inputs)}"[:1000]
     started = _now()
     summary = IngestSummary()
     reject_fh = open(rejects_path, "w", encoding="utf-8") if rejects_path else None  # noqa: SIM115
@@ -630,19 +656,19 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
         bar = tqdm(unit=" articles", desc="ingest", dynamic_ncols=True, mininterval=0.5)
     try:
         with Store(store_path, wait=wait) as store:
-            pending_ids: set[str] = set()
+            # articles planned but not yet written: id -> content hash, content hash -> id
+            pending_ids: dict[str, int] = {}
             pending_hashes: dict[int, str] = {}
             extractor_name = _describe_extractor(extractor_options or {}) if extract else ""
 
             def plans():
                 for chunk in _chunks(items, batch_size):
-                    yield store.plan_batch(chunk, pending_ids, pending_hashes)
+                    yield store.plan_batch(chunk, pending_ids, pending_hashes, run_origin=run_origin)
 
             def account(plan, extractions=None):
-                store.write_batch(plan, origin=";".join(inputs)[:500], extractions=extractions,
-                                  extractor=extractor_name)
+                store.write_batch(plan, origin=run_origin, extractions=extractions, extractor=extractor_name)
                 for a in plan.new:
-                    pending_ids.discard(a.id)
+                    pending_ids.pop(a.id, None)
                     pending_hashes.pop(a.content_hash, None)
                 summary.read += plan.read
                 summary.ingested += len(plan.new)
@@ -714,3 +740,47 @@ def _now() -> float:
     import time
 
     return time.perf_counter()
+
+
+def extract_stored(store_path: str | Path, *, extractor_options: dict[str, Any] | None = None,
+                   n_process: int = 2, redo: bool = False, batch_size: int = 1000,
+                   progress: bool = False, wait: float = 0.0) -> IngestSummary:
+    """Extract the stored articles that have no extraction yet (all of them with ``redo``).
+
+    Used after ``ingest --no-extract``, or after adding a lexicon. Each batch of
+    results replaces the article's earlier events and mentions in one transaction.
+    """
+    from .extract import extract_many
+    from .store import Store
+
+    extractor_options = extractor_options or {}
+    started = _now()
+    summary = IngestSummary()
+    with Store(store_path, wait=wait) as store:
+        ids = [r[0] for r in store.con.execute(
+            "SELECT id FROM articles" + ("" if redo else " WHERE id NOT IN (SELECT article_id FROM extracted)")
+            + " ORDER BY date, id").fetchall()]
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(ids), unit=" articles", desc="extract", dynamic_ncols=True, mininterval=0.5)
+
+        def articles():
+            for i in range(0, len(ids), batch_size):
+                yield from store.iter_articles(ids=ids[i:i + batch_size])
+
+        name = _describe_extractor(extractor_options)
+        try:
+            for chunk in _chunks(extract_many(articles(), n_process=n_process, **extractor_options), batch_size):
+                store.replace_extractions(chunk, name)
+                summary.read += len(chunk)
+                summary.extracted += len(chunk)
+                summary.events += sum(len(x.events) for x in chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
+            if bar is not None:
+                bar.close()
+    summary.seconds = _now() - started
+    return summary

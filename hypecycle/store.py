@@ -153,25 +153,29 @@ class Store:
                                     f"{SCHEMA_VERSION}; re-ingest into a new --store")
 
     # -- ingestion ---------------------------------------------------------------------------
-    def plan_batch(self, items: Sequence[Article | Reject], pending_ids: set[str],
-                   pending_hashes: dict[int, str]) -> BatchPlan:
+    def plan_batch(self, items: Sequence[Article | Reject | tuple[Article, str]], pending_ids: dict[str, int],
+                   pending_hashes: dict[int, str], *, run_origin: str = "") -> BatchPlan:
         """Sort a batch into new articles, duplicates, already stored and rejects.
 
-        ``pending_ids`` and ``pending_hashes`` describe articles planned in earlier
-        batches that are not written yet; they are updated with this batch's new
-        articles. The first copy of a story in input order is the one kept.
+        ``items`` are Rejects and Articles, each Article optionally as ``(article,
+        "file:line N")`` so that a reject can name where it came from. ``pending_ids``
+        (id -> content hash) and ``pending_hashes`` (content hash -> id) describe
+        articles planned in earlier batches and not yet written; they are updated with
+        this batch's new articles. Articles already written by this same run
+        (``run_origin``) count as repeats of the input, whatever the batch size. The
+        first copy of a story in input order is the one kept.
         """
-        articles = [a for a in items if isinstance(a, Article)]
+        pairs = [(x, x.source) if isinstance(x, Article) else x for x in items if not isinstance(x, Reject)]
         rejects = [r for r in items if isinstance(r, Reject)]
-        ids = list({a.id for a in articles})
-        hashes = list({a.content_hash for a in articles})
-        stored_ids: dict[str, int] = {}
+        ids = list({a.id for a, _ in pairs})
+        hashes = list({a.content_hash for a, _ in pairs})
+        stored_ids: dict[str, tuple[int, str]] = {}
         dup_ids: set[str] = set()
         stored_hashes: dict[int, str] = {}
         if ids:
-            stored_ids = dict(self.con.execute(
-                "SELECT id, content_hash FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                [ids]).fetchall())
+            stored_ids = {i: (h, o) for i, h, o in self.con.execute(
+                "SELECT id, content_hash, origin FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                [ids]).fetchall()}
             dup_ids = {r[0] for r in self.con.execute(
                 "SELECT id FROM duplicates WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()}
             stored_hashes = {h: i for h, i in self.con.execute(
@@ -181,28 +185,35 @@ class Store:
         new: list[Article] = []
         dups: list[tuple[Article, str]] = []
         already = 0
-        for a in articles:
+        for a, where in pairs:
+            in_run = pending_ids.get(a.id)
+            if in_run is None and a.id in stored_ids and run_origin and stored_ids[a.id][1] == run_origin:
+                in_run = stored_ids[a.id][0]
+            if in_run is not None:
+                if in_run == a.content_hash:
+                    dups.append((a, a.id))  # the same record twice in this run's input
+                else:
+                    rejects.append(Reject(where, f"id {a.id}", "id already used by another record of "
+                                          "this input with different content; give --id-field for a "
+                                          "unique field"))
+                continue
             if a.id in stored_ids:
-                if stored_ids[a.id] == a.content_hash:
+                if stored_ids[a.id][0] == a.content_hash:
                     already += 1
                 else:
-                    rejects.append(Reject(a.source, f"id {a.id}", "id already stored with different "
+                    rejects.append(Reject(where, f"id {a.id}", "id already stored with different "
                                           "content; give --id-field for a unique field or ingest into "
                                           "another store"))
                 continue
             if a.id in dup_ids:
                 already += 1
                 continue
-            if a.id in pending_ids:
-                # the same record twice in this run's input: a duplicate of itself
-                dups.append((a, a.id))
-                continue
             original = stored_hashes.get(a.content_hash) or pending_hashes.get(a.content_hash)
             if original is not None:
                 dups.append((a, original))
                 continue
             new.append(a)
-            pending_ids.add(a.id)
+            pending_ids[a.id] = a.content_hash
             pending_hashes[a.content_hash] = a.id
         return BatchPlan(new=new, duplicates=dups, already_stored=already, rejects=rejects,
                          read=len(items))
@@ -415,7 +426,7 @@ class Store:
         WITH docs AS (
             SELECT id, date_trunc('{freq}', date) AS period,
                    regexp_extract_all(lower(title || ' ' || left(text, {int(lead_chars)})),
-                                      '[a-z][a-z0-9]*(?:[-\.][a-z0-9]+)*') AS toks
+                                      '[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*') AS toks
             FROM articles{where_sql}),
         stop AS (SELECT unnest(?::VARCHAR[]) AS w),
         grams AS (
