@@ -391,7 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # a bug, not bad input: one line, traceback on --debug
         if args.debug:
             raise
-        _err(f"internal error: {type(e).__name__}: {e} (rerun with --debug for a traceback, "
+        first = (str(e).strip().splitlines() or [""])[0]
+        _err(f"internal error: {type(e).__name__}: {first} (rerun with --debug for a traceback, "
              "and report it)")
         return 70
 

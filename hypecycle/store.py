@@ -432,8 +432,8 @@ class Store:
         grams AS (
             SELECT DISTINCT id, period, g AS term FROM (
                 SELECT id, period, unnest(list_concat(
-                    list_filter(toks, x -> length(x) > 2),
-                    list_transform(list_zip(toks[1:-2], toks[2:]), x -> x[1] || ' ' || x[2]))) AS g
+                    list_filter(toks, lambda x: length(x) > 2),
+                    list_transform(list_zip(toks[1:-2], toks[2:]), lambda x: x[1] || ' ' || x[2]))) AS g
                 FROM docs)),
         kept AS (
             SELECT g.* FROM grams g

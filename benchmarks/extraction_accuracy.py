@@ -1,0 +1,235 @@
+"""Accuracy of the event extractor on the evaluation sets in tests/data/extraction/.
+
+Usage::
+
+    python benchmarks/extraction_accuracy.py [--model blank|sm|both] [--errors] [--set synthetic|real|dev|all]
+                                             [--split odd|even|all]
+
+``--split`` keeps the odd- or even-numbered records of the real set (``real-001``,
+``real-003``, ... are the tuning half; the even half is held out for measuring only).
+
+An event matches a gold event when the type is equal and the companies are the same name
+(one-to-one): equal after :func:`hypecycle.extract.companies.normalise_company` and a
+dropped ".com", or, in a second pass over what is left, one name is the other's leading
+words ("Hertz" and "Hertz Global Holdings", "Virgin Mobile" and "Virgin Mobile USA"); the
+test is symmetric. Field accuracy is
+measured on matched events for each field the gold event states. Real records are read
+from ``../shared/corpora`` by their locator; they are skipped with a message if absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from hypecycle.extract import Extractor
+from hypecycle.extract.companies import normalise_company
+from hypecycle.schema import EVENT_TYPES, Article
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "extraction"
+SHARED = ROOT.parent / "shared" / "corpora"
+FIELDS = ("amount", "currency", "round", "valuation", "investors", "acquirer", "count", "status")
+
+
+def load_set(name: str) -> list[tuple[Article, list[dict]]]:
+    """Articles with gold events of one set (synthetic, dev or real)."""
+    path = DATA / f"{name}.jsonl"
+    if not path.exists():
+        print(f"[{name}] {path} not found; skipped")
+        return []
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if name != "real":
+        return [(Article(r["id"], dt.date.fromisoformat(r["date"]), r.get("title", ""), r.get("text", "")),
+                 r["events"]) for r in rows]
+    if not SHARED.exists():
+        print(f"[real] {SHARED} not found; real records skipped")
+        return []
+    return _load_real(rows)
+
+
+def _load_real(rows: list[dict]) -> list[tuple[Article, list[dict]]]:
+    out = []
+    reuters: dict[str, dict[int, dict]] = defaultdict(dict)
+    for r in rows:
+        if r["corpus"] == "reuters-2006-2013":
+            reuters[r["file"]][r["line"]] = r
+    found: dict[str, Article] = {}
+    for fname, wanted in reuters.items():
+        with gzip.open(SHARED / "reuters-2006-2013" / fname, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh, 1):
+                if i in wanted:
+                    rec = json.loads(line)
+                    r = wanted[i]
+                    found[r["id"]] = Article(r["id"], dt.date.fromisoformat(rec["date"]), rec["title"], rec["body"])
+    need_ids = {str(r["record_id"]): r for r in rows if r["corpus"] == "wsj-wapo-1995-2014"}
+    if need_ids:
+        csv.field_size_limit(10**9)
+        with open(SHARED / "wsj-wapo-1995-2014" / "usnews.csv", encoding="utf-8", newline="") as fh:
+            for rec in csv.DictReader(fh):
+                r = need_ids.get(rec["id"])
+                if r:
+                    found[r["id"]] = Article(r["id"], _date(rec["date"]), "", rec["texts"])
+    need_urls = {r["url"]: r for r in rows if r["corpus"] == "headlines-2025-2026"}
+    if need_urls:
+        with open(SHARED / "headlines-2025-2026" / "daily_news_items.csv", encoding="utf-8", newline="") as fh:
+            for rec in csv.DictReader(fh):
+                r = need_urls.get(rec["url"])
+                if r and r["id"] not in found:
+                    found[r["id"]] = Article(r["id"], _date(rec["published_date"]), rec["title"], rec["raw_summary"] or "")
+    for r in rows:
+        a = found.get(r["id"])
+        if a is None:
+            print(f"[real] {r['id']}: record not found by its locator; skipped")
+            continue
+        if "title_sha1" in r and hashlib.sha1(a.title.encode("utf-8")).hexdigest() != r["title_sha1"]:
+            print(f"[real] {r['id']}: title sha1 differs (record moved?)")
+        out.append((a, r["events"]))
+    return out
+
+
+def split_records(data: list[tuple[Article, list[dict]]], half: str) -> list[tuple[Article, list[dict]]]:
+    """Keep the records whose id number (``real-NNN``) is odd or even."""
+    want = 1 if half == "odd" else 0
+    return [(a, g) for a, g in data if int(a.id.rsplit("-", 1)[-1]) % 2 == want]
+
+
+def _date(s: str) -> dt.date:
+    s = (s or "")[:10]
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        return dt.date(2000, 1, 1)
+
+
+def company_key(name: str | None) -> tuple[str, ...]:
+    """Normalised words of a company name, a trailing ".com" dropped ("eStall.com" -> ("estall",))."""
+    words = normalise_company(name).split()
+    if len(words) > 1 and words[-1] == "com":
+        words.pop()
+    return tuple(words)
+
+
+def same_name(a: str | None, b: str | None, *, prefix: bool) -> bool:
+    """Equal keys, or (``prefix``) the shorter key is the leading words of the longer; symmetric."""
+    ka, kb = company_key(a), company_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    short, long_ = sorted((ka, kb), key=len)
+    return prefix and long_[:len(short)] == short
+
+
+def _field_ok(name: str, gold, pred) -> bool:
+    if name == "investors":
+        return {company_key(x) for x in gold} == {company_key(x) for x in (pred or ())}
+    if name == "acquirer":
+        return same_name(gold, pred, prefix=True)
+    if name in ("amount", "valuation"):
+        return pred is not None and abs(float(gold) - float(pred)) < 0.5
+    return gold == pred
+
+
+def evaluate(ex: Extractor, data: list[tuple[Article, list[dict]]]):
+    """Return (per-type counts, field counts, errors, seconds)."""
+    tp = defaultdict(int)
+    fp = defaultdict(int)
+    fn = defaultdict(int)
+    fields = defaultdict(lambda: [0, 0])
+    errors = []
+    t0 = time.perf_counter()
+    for art, gold in data:
+        pred = [e.to_dict() for e in ex.extract(art).events]
+        used: set[int] = set()
+        pairs: dict[int, int] = {}
+        for prefix in (False, True):  # exact names first, so a short form never steals a full match
+            for gi, g in enumerate(gold):
+                if gi in pairs:
+                    continue
+                j = next((k for k, p in enumerate(pred) if k not in used and p["type"] == g["type"]
+                          and same_name(g["company"], p["company"], prefix=prefix)), None)
+                if j is not None:
+                    pairs[gi] = j
+                    used.add(j)
+        for gi, g in enumerate(gold):
+            j = pairs.get(gi)
+            if j is None:
+                fn[g["type"]] += 1
+                errors.append((art.id, "MISS", g, None))
+                continue
+            tp[g["type"]] += 1
+            p = pred[j]
+            for f in FIELDS:
+                if f in g:
+                    ok = _field_ok(f, g[f], p.get(f))
+                    fields[f][0] += ok
+                    fields[f][1] += 1
+                    if not ok:
+                        errors.append((art.id, f"FIELD {f}", g.get(f), p.get(f)))
+        for k, p in enumerate(pred):
+            if k not in used:
+                fp[p["type"]] += 1
+                errors.append((art.id, "FP", {x: p[x] for x in ("type", "company") if x in p}, p.get("evidence", "")[:160]))
+    return tp, fp, fn, fields, errors, time.perf_counter() - t0
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def report(name: str, model: str, res, show_errors: bool) -> None:
+    tp, fp, fn, fields, errors, secs = res
+    print(f"\n== {name} / model={model} ({secs:.2f} s)")
+    print(f"{'type':<12}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
+    types = list(EVENT_TYPES) + sorted(set(tp) | set(fp) | set(fn) - set(EVENT_TYPES))
+    for t in dict.fromkeys(types):
+        if tp[t] + fp[t] + fn[t] == 0:
+            continue
+        p, r, f = _prf(tp[t], fp[t], fn[t])
+        print(f"{t:<12}{p:7.3f}{r:7.3f}{f:7.3f}{tp[t]:5d}{fp[t]:5d}{fn[t]:5d}")
+    T, F, N = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    p, r, f = _prf(T, F, N)
+    print(f"{'overall':<12}{p:7.3f}{r:7.3f}{f:7.3f}{T:5d}{F:5d}{N:5d}")
+    print("field accuracy on matched events: " + ", ".join(
+        f"{k} {v[0]}/{v[1]} ({v[0] / v[1]:.2f})" for k, v in fields.items() if v[1]))
+    if show_errors:
+        for e in errors:
+            print("   ", *e)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", choices=["blank", "sm", "both"], default="both")
+    ap.add_argument("--set", choices=["synthetic", "real", "dev", "all"], default="all")
+    ap.add_argument("--split", choices=["odd", "even", "all"], default="all",
+                    help="real set only: odd-numbered records (tuning) or even-numbered (held out)")
+    ap.add_argument("--errors", action="store_true", help="list misses, false positives and wrong fields")
+    args = ap.parse_args(argv)
+    sets = ["synthetic", "real", "dev"] if args.set == "all" else [args.set]
+    data = {s: load_set(s) for s in sets}
+    if "real" in data and args.split != "all":
+        data["real"] = split_records(data["real"], args.split)
+    models = ["blank", "sm"] if args.model == "both" else [args.model]
+    for model in models:
+        ex = Extractor(model=model)
+        for s in sets:
+            if data[s]:
+                label = f"{s}-{args.split}" if s == "real" and args.split != "all" else s
+                report(label, model, evaluate(ex, data[s]), args.errors)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,550 @@
+"""Company names in event sentences, found without a list of companies.
+
+A *candidate* is a maximal run of name-like tokens (capitalised, camel-case such as
+"eBay" or "xAI", digit-led such as "23andMe") that may contain connectors ("&", "of",
+glued hyphens) and legal suffixes. Places, institutions, news agencies, months and
+generic words (``names.json``) break runs. :class:`Sent` holds one sentence as tokens
+with its candidates and offers the searches used by the event rules: the subject to
+the left of a trigger, the object to its right, the agent after "by", a possessor.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from hypecycle.errors import LexiconError
+from hypecycle.extract.resources import compile_regex, load_json
+
+#: Lower-case words that may follow an object name without making it a modifier
+#: ("buy Foo for $1bn", "Foo said"); any other lower-case word after a name means the
+#: name modified a noun ("Shanghai property", "AI data centers").
+_AFTER_NAME_OK = frozenset("""
+for in from to at on with by and or as that which who whose said says say would will could may
+might can has have had is was are were be been it its including in a an the after before amid over
+under than until since valued worth earlier last this next per if when while but plus to via into
+onto about also announced agreed completed closed raised reported told according led backed based
+plans planned expects expected unveiled lost saw made gave took got cut laid shed filed went became
+last week month year day yesterday today tomorrow jumped rose fell slid dropped surged gained traded
+""".split())
+
+_CONNECT = frozenset(["&", "of", "de", "du", "la", "van", "von", "der", "den", "del", "y", "and"])
+_MODIFIED = frozenset("""plant plants factory factories unit division office offices store stores market markets
+maker makers customers users government economy regulators officials banks authorities operations business
+site sites facility facilities headquarters subsidiary arm affiliate branch region state city stock exchange
+-based based startup start-up company firm provider developer operator""".split())
+_HARD_SUFFIX = frozenset(["plc", "llc", "ltd", "ltd.", "inc", "inc.", "corp", "corp.", "co", "co.", "gmbh", "ag", "sa",
+                          "nv", "bv", "spa", "ab", "asa", "oyj", "llp", "lp", "s.a.", "n.v.", "b.v.", "s.p.a.", "kgaa"])
+_DETERMINERS = frozenset(["the", "a", "an", "your", "our", "my", "this", "these", "those", "their", "his", "her"])
+_POSS = frozenset(["'s", "’s", "'", "’"])
+PRONOUN_RE = re.compile(
+    r"^(?:it|itself|the (?:\w+[ -])?(?:company|startup|start-up|firm|group|business|carrier|bank|lender|"
+    r"retailer|automaker|carmaker|maker|chipmaker|airline|insurer|operator|provider|developer|manufacturer|"
+    r"producer|outfit|unicorn|platform|brand|chain|publisher|miner|utility|conglomerate|target))$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cand:
+    """A candidate company name: tokens ``start`` to ``end`` (exclusive) of a sentence."""
+
+    start: int
+    end: int
+    text: str
+    poss: bool = False
+    suffix: bool = False
+    person: bool = False
+    label: str = ""
+
+
+class NameVocab:
+    """The vocabulary of ``names.json``, compiled once (see :func:`name_vocab`)."""
+
+    def __init__(self) -> None:
+        data = load_json("names.json")
+        try:
+            self.suffixes = frozenset(s.lower() for s in data["legal_suffixes"])
+            nc = [s.lower() for s in data["non_company"]]
+            self.person_titles = frozenset(s.lower() for s in data["person_titles"])
+            self.org_heads = frozenset(s.lower() for s in data["org_heads"])
+            self.headline_prefix = compile_regex(data["headline_prefix"], "names.json")
+            self.headline_suffix = compile_regex(data["headline_suffix"], "names.json", re.IGNORECASE)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise LexiconError(f"names.json: missing or malformed key ({exc}); see its _about.") from exc
+        self.non_company_1 = frozenset(s for s in nc if " " not in s)
+        self.non_company_n = frozenset(s for s in nc if " " in s)
+        self.generic_heads = frozenset("""
+        startups start-ups companies firms businesses investors banks lenders carriers automakers carmakers
+        manufacturers retailers employers economy sector industry market markets government officials
+        makers chipmakers insurers operators providers developers producers groups funds others rivals
+        peers players entrepreneurs founders vcs people workers analysts sources unicorns outfits
+        """.split())
+
+    def is_suffix(self, low: str) -> bool:
+        """True for a legal suffix token such as "Inc" or "plc"."""
+        return low in self.suffixes or low.rstrip(".") in self.suffixes
+
+
+@lru_cache(maxsize=1)
+def name_vocab() -> NameVocab:
+    """Return the shared :class:`NameVocab`."""
+    return NameVocab()
+
+
+_SUFFIX_STRIP = None
+
+
+@lru_cache(maxsize=1)
+def _person_re() -> re.Pattern[str]:
+    titles = sorted(name_vocab().person_titles, key=len, reverse=True)
+    alt = "|".join(re.escape(t) for t in titles)
+    return re.compile(rf"(?<![\w-])(?i:{alt})\s+((?:[A-Z](?:[\w'’-]+|\.)\s+){{0,2}}[A-Z][\w'’-]+)")
+
+
+def person_words(text: str) -> set[str]:
+    """Words of the names that follow a person title anywhere in ``text`` ("CEO Andrew Feldman"
+    gives {"Andrew", "Feldman", "Andrew Feldman"}), so a later bare "Feldman" is known as a person.
+
+    Examples
+    --------
+    >>> sorted(person_words("said Cerebras CEO Andrew Feldman."))
+    ['Andrew', 'Andrew Feldman', 'Feldman']
+    """
+    out: set[str] = set()
+    for m in _person_re().finditer(text):
+        name = m.group(1)
+        out.add(name)
+        out.update(name.split())
+    return out
+
+
+def normalise_company(name: str | None) -> str:
+    """Normalise a company name for matching and de-duplication.
+
+    Case, accents, punctuation, a leading "the", a possessive and legal suffixes (Inc,
+    Corp, Ltd, plc, AG, SA, LLC, Co, Group, Holdings, ...) are dropped.
+
+    Examples
+    --------
+    >>> normalise_company("SK Hynix Inc.")
+    'sk hynix'
+    >>> normalise_company("The Walt Disney Co's")
+    'walt disney'
+    """
+    if not name:
+        return ""
+    vocab = name_vocab()
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    s = re.sub(r"(?:'s|’s|')\s*$", "", s.strip())
+    s = s.replace("&", " and ")
+    s = re.sub(r"[^\w\s]", " ", s)
+    words = s.split()
+    if words and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and (vocab.is_suffix(words[-1]) or words[-1] in ("and", "co")):
+        words.pop()
+    return " ".join(words)
+
+
+_TICKER_TOKEN = re.compile(r"^[A-Z0-9]{1,6}\.[A-Z]{1,3}$")  # "KKR.UL", "GOOG.O": a ticker, not a name
+_NAME_PART = frozenset(["investments", "investment", "securities", "venture", "southern", "northern", "eastern",
+                        "western", "global", "first", "new", "total"])
+_ACRO_SKIP = frozenset(["and", "of", "the", "&", "de", "for"])
+
+
+def _stem(w: str) -> str:
+    return w[:-1] if len(w) > 3 and w.endswith("s") else w
+
+
+def same_company(short: str, long: str) -> bool:
+    """True when normalised name ``short`` can stand for normalised name ``long`` in one article.
+
+    A name is referred to by its leading words ("Hancock" for "Hancock Fabrics"), its
+    trailing words ("Kodak" for "Eastman Kodak", "Lala" for "Grupo Lala"), its initials
+    ("EA" for "Electronic Arts") or a plural/singular variant ("Tesla Motor").
+
+    Examples
+    --------
+    >>> same_company("ea", "electronic arts")
+    True
+    >>> same_company("general", "general mills")
+    True
+    >>> same_company("mills", "general electric")
+    False
+    """
+    if not short or not long:
+        return False
+    if short == long:
+        return True
+    a, b = short.split(), long.split()
+    if len(a) > len(b):
+        return False
+    sa, sb = [_stem(w) for w in a], [_stem(w) for w in b]
+    if sa == sb[:len(sa)] or sa == sb[len(sb) - len(sa):]:
+        return True
+    if len(a) == 1 and 2 <= len(a[0]) <= 5:
+        initials = "".join(w[0] for w in b if w not in _ACRO_SKIP)
+        return len(initials) >= 2 and initials == a[0]
+    return False
+
+
+def is_namey(text: str) -> bool:
+    """True when a token looks like part of a name (capitalised, camel-case, digit-led)."""
+    c = text[0]
+    if c.isupper():
+        return any(ch.isalpha() for ch in text)
+    if c.isdigit():
+        return any(ch.isupper() for ch in text) and any(ch.isalpha() for ch in text) and not text.isupper()
+    if c.islower():
+        return any(ch.isupper() for ch in text[1:]) and text.isalnum() or (
+            "." in text and any(ch.isupper() for ch in text)
+        )
+    return False
+
+
+class Sent:
+    """One sentence as tokens, with its name candidates.
+
+    Parameters
+    ----------
+    text : str
+        The sentence (tickers already removed).
+    words : sequence of (str, int, str)
+        Token text, character offset in ``text`` and trailing whitespace.
+    common : set of str, optional
+        Lower-case words the article uses in lower case; a sentence-initial capitalised
+        word in it is not a name.
+    ents : sequence of (int, int, str), optional
+        Statistical entities as token spans with a label (``model="sm"``).
+    headline : bool
+        The sentence is a title; in Title Case headlines capitals carry no signal.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        words: Sequence[tuple[str, int, str]],
+        *,
+        common: set[str] | frozenset[str] = frozenset(),
+        ents: Sequence[tuple[int, int, str]] = (),
+        headline: bool = False,
+    ) -> None:
+        self.text = text
+        self.toks = [w[0] for w in words]
+        self.lows = [w.lower() for w in self.toks]
+        self.starts = [w[1] for w in words]
+        self.ends = [w[1] + len(w[0]) for w in words]
+        self.ws = [w[2] for w in words]
+        self.vocab = name_vocab()
+        self.headline = headline
+        self.cands: list[Cand] = self._candidates(common, ents)
+        self._by_end = {c.end: c for c in self.cands}
+        self._by_start = {c.start: c for c in self.cands}
+
+    # -- construction -------------------------------------------------------------
+    def _namey_flags(self, common: set[str] | frozenset[str]) -> list[bool]:
+        v = self.vocab
+        flags = []
+        for i, (t, low) in enumerate(zip(self.toks, self.lows)):
+            ok = (is_namey(t) and low not in v.non_company_1 and low.rstrip(".") not in v.non_company_1
+                  and not _TICKER_TOKEN.match(t))
+            if ok and (i == 0 or self.toks[i - 1] in ('"', "“", "(", "-", "--", ":")):
+                nxt = self.lows[i + 1] if i + 1 < len(self.lows) else ""
+                if low in common or low in v.generic_heads or nxt in _DETERMINERS:
+                    ok = False  # "Startups raised ...", imperative "Slap the word ..."
+            elif ok and low in v.generic_heads:
+                ok = False
+            flags.append(ok)
+        # generic words that also end or start names join a capitalised run: "Amberley Investments",
+        # "Southern Cross Ventures" (but not "Investments by ...")
+        for i, t in enumerate(self.toks):
+            if not flags[i] and self.lows[i] in _NAME_PART and t[:1].isupper():
+                if (i > 0 and flags[i - 1]) or (i + 1 < len(flags) and flags[i + 1]):
+                    flags[i] = True
+        return flags
+
+    def _candidates(self, common: set[str] | frozenset[str], ents: Sequence[tuple[int, int, str]]) -> list[Cand]:
+        v = self.vocab
+        n = len(self.toks)
+        namey = self._namey_flags(common)
+        cands: list[Cand] = []
+        i = 0
+        while i < n:
+            if not namey[i]:
+                i += 1
+                continue
+            j = i + 1
+            ended = self.lows[i] in _HARD_SUFFIX
+            while j < n:
+                low = self.lows[j]
+                if ended:  # a legal suffix ends the name ("KKR & Co. LP", not "Chemicals co BioAmber")
+                    if low in _HARD_SUFFIX:
+                        j += 1
+                        continue
+                    break
+                if low in _HARD_SUFFIX:
+                    j += 1
+                    ended = True
+                    continue
+                if namey[j]:
+                    j += 1
+                    continue
+                if low in _CONNECT and j + 1 < n and namey[j + 1] and low != "and" or (
+                    low == "-" and not self.ws[j - 1] and not self.ws[j] and j + 1 < n and namey[j + 1]
+                ) or (low == "&" and j + 1 < n and (namey[j + 1] or self.lows[j + 1] in ("co", "co."))):
+                    ended = low == "&" and self.lows[j + 1] in ("co", "co.")
+                    j += 2
+                    continue
+                break
+            k = j
+            while k > i and (self.lows[k - 1] in _CONNECT or self.lows[k - 1] == "-"):
+                k -= 1
+            self._add(cands, i, k)
+            i = j
+        if ents:
+            cands = self._apply_ents(cands, ents)
+        return cands
+
+    def _add(self, cands: list[Cand], i: int, j: int) -> None:
+        if j <= i:
+            return
+        v = self.vocab
+        text = self.text[self.starts[i]:self.ends[j - 1]]
+        low = text.lower()
+        if low in v.non_company_n or low in v.non_company_1:
+            return
+        # the tail of a longer non-company name split by a listed word ("New York Stock Exchange")
+        k = i - 1
+        while k >= 0 and k >= i - 4 and self.toks[k][:1].isupper():
+            if self.text[self.starts[k]:self.ends[j - 1]].lower() in v.non_company_n:
+                return
+            k -= 1
+        # leading multi-word places ("San Francisco Foo") are split off
+        for k in range(j - 1, i, -1):
+            head = self.text[self.starts[i]:self.ends[k - 1]].lower()
+            if head in v.non_company_n:
+                self._add(cands, k, j)
+                return
+        poss = j < len(self.toks) and self.lows[j] in _POSS
+        suffix = v.is_suffix(self.lows[j - 1])
+        person = False
+        if i > 0 and self.lows[i - 1] in v.person_titles and not suffix:
+            person = True
+        elif i > 1 and " ".join(self.lows[i - 2:i]) in v.person_titles and not suffix:
+            person = True
+        elif (j + 2 < len(self.toks) and self.toks[j] == "," and not suffix
+              and (self.lows[j + 1] in v.person_titles
+                   or (self.lows[j + 1] in ("the", "a", "an", "its", "his", "her")
+                       and any(self.lows[x] in v.person_titles for x in range(j + 2, min(j + 5, len(self.toks))))))):
+            person = True
+        cands.append(Cand(i, j, text, poss, suffix, person))
+
+    def _apply_ents(self, cands: list[Cand], ents: Sequence[tuple[int, int, str]]) -> list[Cand]:
+        out = []
+        for c in cands:
+            label = ""
+            for s, e, lab in ents:
+                if s < c.end and c.start < e:
+                    label = lab
+                    break
+            person = c.person or (label == "PERSON" and c.end - c.start >= 2 and not c.suffix)
+            if label in ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "CARDINAL", "ORDINAL", "NORP", "LANGUAGE"):
+                continue
+            out.append(Cand(c.start, c.end, c.text, c.poss, c.suffix, person, label))
+        return out
+
+    # -- lookups ---------------------------------------------------------------------
+    def tok_at(self, char: int) -> int:
+        """Index of the token containing or following character offset ``char``."""
+        i = bisect_right(self.starts, char) - 1
+        if i < 0:
+            return 0
+        if char >= self.ends[i] and i + 1 < len(self.toks):
+            return i + 1
+        return i
+
+    def cand_ending_at(self, end: int) -> Cand | None:
+        return self._by_end.get(end)
+
+    def cand_starting_at(self, start: int) -> Cand | None:
+        return self._by_start.get(start)
+
+    def span_text(self, i: int, j: int) -> str:
+        """Text of tokens ``i`` to ``j`` (exclusive)."""
+        if j <= i:
+            return ""
+        return self.text[self.starts[i]:self.ends[j - 1]]
+
+    # -- searches used by the event rules --------------------------------------------------
+    _PREP_BEFORE = frozenset(["by", "from", "with", "of", "to", "for", "than", "like", "including", "versus", "besides",
+                              "unlike",
+                              "vs", "vs.", "at", "against", "between", "among", "about", "on", "into", "via"])
+    _REPORT = frozenset(["said", "says", "say", "announced", "announces", "confirmed", "confirms", "told",
+                         "reported", "reports", "added", "disclosed", "discloses", "noted", "revealed",
+                         "stated", "expects", "expected", "hopes", "plans", "believes", "thinks", "that"])
+
+    def left_subject(self, t: int, lo: int = 0) -> Cand | str | None:
+        """The subject of a trigger starting at token ``t``.
+
+        Scans left (not before ``lo``) for the nearest name that is not a person or the
+        object of a preposition. Returns a :class:`Cand`, the string ``"PRON"`` when the
+        subject is "it"/"the company" with no name before it in the sentence, or ``None``
+        when the subject is generic ("startups", "U.S. employers") or absent.
+        """
+        commas = 0
+        lows = self.lows
+        i = t - 1
+        pron_at = -1
+        while i >= lo and t - i <= 30:
+            c = self._by_end.get(i + 1)
+            if c is not None:
+                prev = lows[c.start - 1] if c.start > 0 else ""
+                prev2 = " ".join(lows[max(0, c.start - 2):c.start])
+                if c.person or (prev in self._PREP_BEFORE and prev2 not in ("and by",)) or prev2 == "according to":
+                    i = c.start - 1
+                    continue
+                if c.end < len(lows) and (lows[c.end] in _MODIFIED or self._modifier(c)):
+                    i = c.start - 1  # "Scottish plant", "Hangzhou maker": a modifier, not the subject
+                    continue
+                if prev in (",", "and", "or", "&") and self._in_prep_list(c.start):
+                    i = c.start - 1  # "flights from London, Los Angeles and Las Vegas"
+                    continue
+                if pron_at >= 0:
+                    between = set(lows[c.end:pron_at])
+                    if not between & self._REPORT and "," not in between:
+                        return "PRON"
+                if commas % 2 == 1:
+                    head = self._appositive_head(c.start, lo)
+                    if head is not None:
+                        return head
+                return c
+            low = lows[i]
+            if low == ";":
+                break
+            if low == ",":
+                commas += 1
+            elif pron_at < 0:
+                if low == "it" or low == "itself":
+                    pron_at = i
+                elif low in ("company", "startup", "start-up", "firm", "group", "business") and i > 0 and (
+                    lows[i - 1] == "the" or (i > 1 and lows[i - 2] == "the")
+                ):
+                    pron_at = i
+                elif commas == 0 and low in self.vocab.generic_heads and t - i <= 6:
+                    return None
+            i -= 1
+        return "PRON" if pron_at >= 0 else None
+
+    def _modifier(self, c: Cand) -> bool:
+        """True when the name modifies what follows: "Merger-related", "PayPal founder's site",
+        "Software companies"."""
+        j = c.end
+        if j >= len(self.toks):
+            return False
+        nxt = self.toks[j]
+        if nxt == "-" and not self.ws[j - 1] and j + 1 < len(self.toks) and self.toks[j + 1][:1].islower():
+            return True
+        low = self.lows[j]
+        if not (nxt.isalpha() and nxt.islower()) or low in _AFTER_NAME_OK or low.endswith("ly"):
+            return False
+        if low in self.vocab.org_heads:
+            return j + 1 < len(self.toks) and self.lows[j + 1] in _POSS
+        return low in self.vocab.generic_heads or (j + 1 < len(self.toks) and self.lows[j + 1] in _POSS)
+
+    def _in_prep_list(self, start: int) -> bool:
+        """True when the name at ``start`` closes a list of names governed by a preposition."""
+        k = start - 1
+        while k >= 0 and (self.toks[k][:1].isupper() or self.lows[k] in (",", "and", "or", "&")):
+            k -= 1
+        return k >= 0 and self.lows[k] in self._PREP_BEFORE
+
+    def _appositive_head(self, start: int, lo: int) -> Cand | None:
+        """The name before the comma that opens the parenthetical containing token ``start``."""
+        for i in range(start - 1, max(lo - 1, start - 40), -1):
+            if self.lows[i] == ",":
+                c = self._by_end.get(i)
+                if c is not None and not c.person:
+                    return c
+                return None
+        return None
+
+    _SKIP_BEFORE_OBJECT = frozenset("""a an the its their his her rival smaller larger bigger struggling troubled
+    privately privately-held held listed state-owned family-owned closely-held cash-strapped ailing embattled
+    rest remainder of all remaining outstanding control majority leading fellow popular little-known
+    unlisted publicly-traded venture-backed local domestic foreign online software chip chipmaker maker
+    startup start-up firm company developer provider operator retailer group brand lender bank insurer
+    carrier airline drugmaker automaker biotech fintech platform network service app designer producer
+    manufacturer specialist supplier distributor builder business pioneer rival's unit""".split())
+    _OBJECT_BLOCK = frozenset("""stake stakes shares share assets stores plants plant factories factory
+    property properties building buildings rights licence license licenses patents patent portfolio bonds
+    bond debt loans loan stock units division divisions operations contracts contract mine mines fields
+    field refinery oil gas land homes tickets ads stations hotels hotel percent %""".split())
+
+    def right_object(self, t_end: int, hi: int | None = None, max_skip: int = 6) -> Cand | None:
+        """The direct object name after a trigger ending at token ``t_end``.
+
+        Descriptors ("leading eye care firm Alcon", "the rest of Alcon") are skipped; a
+        stake, shares or assets before any name mean the object is not a company; a name
+        followed by a noun ("Shanghai property") is a modifier, not the object.
+        """
+        hi = len(self.toks) if hi is None else hi
+        skipped = 0
+        i = t_end
+        while i < hi:
+            c = self._by_start.get(i)
+            if c is not None:
+                if c.person:
+                    return None
+                return c if self._ends_np(c) else None
+            low = self.lows[i]
+            if low in self._OBJECT_BLOCK:
+                return None
+            if (low in self._SKIP_BEFORE_OBJECT or (low.isalpha() and low.islower() and low not in _AFTER_NAME_OK)
+                    or low in ("-", "'s", "’s")) and skipped < max_skip:
+                skipped += 1
+                i += 1
+                continue
+            return None
+        return None
+
+    def _ends_np(self, c: Cand) -> bool:
+        if c.end >= len(self.toks):
+            return True
+        nxt = self.lows[c.end]
+        if nxt in _POSS:
+            return True
+        if not nxt[0].isalpha():
+            return True
+        return nxt in _AFTER_NAME_OK or nxt in self.vocab.org_heads
+
+    def after_word(self, start: int, words: frozenset[str] | set[str], hi: int | None = None,
+                   within: int = 6) -> Cand | None:
+        """The name after the first of ``words`` found within ``within`` tokens from ``start``."""
+        hi = len(self.toks) if hi is None else hi
+        for i in range(start, min(hi, start + within)):
+            if self.lows[i] in words:
+                return self.right_object(i + 1, hi, max_skip=4)
+        return None
+
+    def possessor(self, t: int, max_back: int = 6) -> Cand | None:
+        """A name in the possessive before a trigger noun ("Foo's $1.5 billion Series F")."""
+        for i in range(t - 1, max(-1, t - 1 - max_back), -1):
+            low = self.lows[i]
+            if low in _POSS:
+                c = self._by_end.get(i)
+                return c if c is not None and not c.person else None
+            if low in (",", ";", ".", "by", "of", "for", "from", "and", "with"):
+                return None
+        return None
+
+    def name_before(self, t: int) -> Cand | None:
+        """A name directly before the trigger noun ("the Facebook IPO")."""
+        c = self._by_end.get(t)
+        if c is not None and not c.person:
+            return c
+        return None

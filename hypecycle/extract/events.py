@@ -1,0 +1,588 @@
+"""Rule-based event frames: one sentence in, funding/ipo/acquisition/bankruptcy/shutdown/
+layoff drafts out.
+
+Triggers, status cues, negation cues and money-role cues are data (``triggers.json``).
+Each trigger has a *role* that says where the company stands relative to it (see the
+file's ``_about``); :class:`hypecycle.extract.companies.Sent` does the name searches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+
+from hypecycle.errors import LexiconError
+from hypecycle.extract.companies import Cand, Sent
+from hypecycle.extract.money import Money, money_parser
+from hypecycle.extract.resources import compile_regex, load_json
+
+_PAST_IRREGULAR = frozenset(["bought", "took", "sold", "went", "laid", "got", "won", "spun", "drew", "gone",
+                             "shut", "wound", "came", "sought", "led", "co-led", "snapped", "scooped"])
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+                 "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+_COUNT_RE = re.compile(
+    r"(?<![\w.$€£])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(million|thousand))?(?!\s*(?:%|percent|per cent|pct))(?![\w,.]\d)"
+)
+_JOB_NOUN = re.compile(r"\b(?:jobs|positions|employees|workers|staff(?:ers)?|roles|people|posts|personnel|layoffs|"
+                       r"job cuts|engineers|managers|redundancies|workforce)\b")
+_SHARE_RE = re.compile(r"(?:%|percent|per cent|a third|a quarter|half|a fifth|a tenth) of (?:its |the |their )?"
+                       r"(?:global |total |entire |worldwide )?(?:workforce|staff|employees|headcount|workers|jobs)")
+_FUNDING_NOUN = re.compile(r"\b(?:funding|financing|round|investment|series [a-z]|seed|backing|venture capital|"
+                           r"capital from|from investors|led by|co-led by|valuation|growth equity)\b")
+_FACILITY = frozenset("""plant plants factory factories mine mines store stores office offices line lines refinery
+refineries unit units division divisions branch branches hotel hotels restaurant restaurants site sites center
+centers centre centres facility facilities production reactor reactors mill mills outlets outlet shop shops
+school schools hospital hospitals program programme project operations-in airport route routes campus service
+services app apps website websites product products feature features platform game games brand brands
+fund funds""".split())
+_EXCHANGE = re.compile(r"\b(?:nasdaq|nyse|stock exchange|exchange|shares|stock|u\.s\.|hong kong|london|"
+                       r"public|ipo|float|bourse|board|star market)\b")
+_FUND_OBJECT = re.compile(r"(?<!from )(?<!by )\b(?:fund|funds|vehicle|fund-of-funds)\b(?!ing)")
+
+
+def _fund_closing(text: str) -> bool:
+    """True when a lower-case "fund" (not "Founders Fund", not "from funds") is the object."""
+    for m in _FUND_OBJECT.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()].split()
+        if before and before[-1][:1].isupper():
+            continue
+        return True
+    return False
+
+
+_HOLDER_NOUNS = frozenset(["shareholders", "shareholder", "investors", "investor", "backers", "backer", "stakeholders"])
+_LIST_WORDS = frozenset([",", "and", "&", "as", "well", "plus", "with", "also", "the", "its", "other", "existing", "new",
+                         "investors", "investor", "including", "firms", "firm", "funds", "fund", "from", "participation",
+                         "of", "by", "venture", "capital", "partners", "such", "like", "firm's", "a", "an", "group",
+                         "that", "includes", "include", "included", "consortium", "syndicate", "affiliate", "arm",
+                         "unit", "subsidiary", "vehicle", "earlier", "previous", "current", "returning", "backers"])
+_REF_CUES = re.compile(r"\b(?:(?:co-)?led by|headed by|by|from|with participation (?:from|of)|including|includes|"
+                       r"along with|alongside|joined by)\b")
+_CONVERSION = re.compile(r"\s*\(\s*(?:about|around|roughly|approximately|some|nearly)?\s*$")
+_MONEY_WORDS = frozenset(["$", "€", "£", "¥", "million", "billion", "bln", "mln", "bn", "us", "u.s.", "planned",
+                          "proposed", "expected", "potential", "initial", "public", "new", "up", "to"])
+
+
+@dataclass(slots=True)
+class Draft:
+    """A mutable event under construction (becomes a :class:`hypecycle.schema.Event`)."""
+
+    type: str
+    company: str
+    explicit: bool = True
+    round: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    valuation: float | None = None
+    valuation_currency: str | None = None
+    investors: list[str] = field(default_factory=list)
+    acquirer: str | None = None
+    count: int | None = None
+    status: str | None = None
+    evidence: str = ""
+    sentence: int = -1
+    #: "" for a report of the event; "hedge" (could, may consider, if ...) or "ref" (a definite
+    #: reference such as "the job cuts") only add fields to a reported event of the same type.
+    weak: str = ""
+
+
+@dataclass(slots=True)
+class _Trig:
+    entry: dict[str, Any]
+    t: int
+    te: int
+    text: str
+    start: int
+    end: int
+
+
+class EventRules:
+    """The trigger lexicon compiled once; :meth:`find` runs it on one sentence."""
+
+    def __init__(self) -> None:
+        data = load_json("triggers.json")
+        try:
+            self.entries: list[dict[str, Any]] = list(data["triggers"])
+            parts = []
+            for k, e in enumerate(self.entries):
+                compile_regex(e["pattern"], f"triggers.json trigger {e['id']}")
+                parts.append(f"(?P<t{k}>{e['pattern']})")
+                if "block_after" in e:
+                    e["_block"] = compile_regex(e["block_after"], f"triggers.json trigger {e['id']}")
+            self.trigger_re = compile_regex(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", "triggers.json")
+            self.status = {
+                typ: [(st, compile_regex(rx, f"triggers.json status {typ}") if rx else None) for st, rx in cues]
+                for typ, cues in data["status"].items()
+            }
+            self.neg_before = compile_regex(data["negation_before"], "triggers.json")
+            self.neg_sentence = compile_regex(data["negation_sentence"], "triggers.json")
+            self.val_before = compile_regex(data["valuation_before"], "triggers.json")
+            self.val_after = compile_regex(data["valuation_after"], "triggers.json")
+            self.not_before = compile_regex(data["not_event_money_before"], "triggers.json")
+            self.not_after = compile_regex(data["not_event_money_after"], "triggers.json")
+            self.background = compile_regex(data["background"], "triggers.json")
+            self.hedge = compile_regex(data["hedge_before"], "triggers.json")
+            self.status_sentence = {
+                typ: [(st, compile_regex(rx, f"triggers.json status_sentence {typ}")) for st, rx in cues]
+                for typ, cues in data["status_sentence"].items()
+            }
+            self.month_day = compile_regex(data["month_day"], "triggers.json")
+            self.future = compile_regex(data["future"], "triggers.json")
+            self.lookalike = compile_regex(data["funding_lookalike"], "triggers.json")
+            self.inv_cues = compile_regex(r"(?<![\w-])" + data["investor_cues"] + r"(?![\w-])", "triggers.json")
+            self.inv_verbs = compile_regex(r"(?<![\w-])" + data["investor_verbs"] + r"(?![\w-])", "triggers.json")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LexiconError(f"triggers.json: missing or malformed key ({exc}); see its _about.") from exc
+        rounds = load_json("rounds.json")
+        try:
+            self.rounds = [(compile_regex(r"(?<![\w-])(?:" + rx + r")(?![\w-])", "rounds.json"), lab)
+                           for rx, lab in rounds["rounds"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LexiconError(f"rounds.json: malformed 'rounds' ({exc}); expected [regex, label] pairs.") from exc
+        self.money = money_parser()
+        self._ref = False
+
+    # -- helpers -------------------------------------------------------------------------
+    def money_roles(self, sent: Sent, low: str) -> list[tuple[Money, int, int, str]]:
+        """Money amounts of a sentence with token span and role: plain, valuation or other."""
+        out = []
+        for m in self.money.find(sent.text):
+            ts, te = sent.tok_at(m.start), sent.tok_at(m.end - 1) + 1
+            before = low[max(0, m.start - 70):m.start]
+            after = low[m.end:m.end + 60]
+            if m.per_unit or (m.amount < 1000 and not re.search(r"[a-z]", m.text[-3:].lower())):
+                role = "other"  # "$18 each", "priced at $14": a price, not an amount
+            elif out and _CONVERSION.match(low, out[-1][0].end, m.start):
+                role = "other"  # "C$965 million ($917 million)": a conversion of the amount before
+            elif self.val_before.search(before) or self.val_after.match(after):
+                role = "valuation"
+            elif self.not_after.match(after) or self.not_before.search(before):
+                role = "other"
+            else:
+                role = "plain"
+            out.append((m, ts, te, role))
+        return out
+
+    def round_of(self, text: str) -> str | None:
+        """The canonical round named in ``text`` ("Series F" -> "series_f"), or ``None``."""
+        for rx, lab in self.rounds:
+            m = rx.search(text)
+            if m:
+                if "{x}" in lab:
+                    return lab.replace("{x}", m.group(1).lower())
+                return lab
+        return None
+
+    def _status(self, typ: str, ctx_text: str, trig: _Trig) -> str | None:
+        cues = self.status.get(typ, [])
+        for st, rx in cues:
+            if rx is not None and rx.search(ctx_text):
+                return st
+        e = trig.entry
+        words = trig.text.split()
+        if e.get("past") and any(w.endswith("ed") or w in _PAST_IRREGULAR for w in words):
+            return e["past"]
+        if e.get("status"):
+            return e["status"]
+        return cues[-1][0] if cues else None
+
+    def _count(self, text: str) -> int | None:
+        for m in _COUNT_RE.finditer(text):
+            num = float(m.group(1).replace(",", ""))
+            if m.group(2):
+                num *= 1e6 if m.group(2) == "million" else 1e3
+            if 1900 <= num <= 2100 and "," not in m.group(1) and not _JOB_NOUN.match(text, m.end() + 1):
+                continue
+            return int(num)
+        for w in text.split():
+            if w in _NUMBER_WORDS and w not in ("hundred",):
+                return _NUMBER_WORDS[w]
+        return None
+
+    def investors_after(self, sent: Sent, start: int, end: int, exclude: set[str]) -> list[str]:
+        """Investor names listed after an investor cue between tokens ``start`` and ``end``."""
+        out: list[str] = []
+        i = start
+        skipped = 0
+        after_connector = True
+        while i < end:
+            c = sent.cand_starting_at(i)
+            if c is not None:
+                if c.end < end and sent.lows[c.end] in _HOLDER_NOUNS:
+                    i = c.end + 1  # "existing Pinterest shareholders X": Pinterest qualifies the noun
+                    continue
+                if not c.person and c.text.lower() not in exclude:
+                    out.append(c.text)
+                i = c.end + (1 if c.poss else 0)
+                skipped = 0
+                after_connector = False
+                continue
+            low = sent.lows[i]
+            if low in _LIST_WORDS:
+                after_connector = after_connector or low in (",", "and", "&", "plus", "including")
+                i += 1
+                continue
+            if low.isalpha() and low.islower() and skipped < 3 and (after_connector or not out):
+                skipped += 1  # descriptors: "and angel investor X", "two previous investors, X"
+                i += 1
+                continue
+            break
+        return out
+
+    # -- the rules -----------------------------------------------------------------------
+    def find(self, sent: Sent, resolve: Callable[[], str | None], year: int | None = None
+             ) -> tuple[list[Draft], list[str]]:
+        """Find the events stated in one sentence.
+
+        Parameters
+        ----------
+        sent : Sent
+            The sentence.
+        resolve : callable
+            Returns the company that "it"/"the company" refers to (from earlier sentences).
+        year : int, optional
+            The article's year: an earlier year next to the trigger marks background.
+
+        Returns
+        -------
+        drafts : list of Draft
+            Events found, one per trigger that passed its rules (not yet merged).
+        ref_investors : list of str
+            Investors named by a back-reference ("X led the round") with no event here.
+        """
+        text = sent.text
+        low = text.lower()
+        if len(low) != len(text):
+            low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+        if self.neg_sentence.search(low):
+            return [], []
+        trigs = []
+        for m in self.trigger_re.finditer(low):
+            k = int(m.lastgroup[1:])  # type: ignore[index]
+            t = sent.tok_at(m.start())
+            te = sent.tok_at(m.end() - 1) + 1
+            trigs.append(_Trig(self.entries[k], t, te, m.group(0), m.start(), m.end()))
+        if not trigs:
+            return [], []
+        money = self.money_roles(sent, low)
+        drafts: list[Draft] = []
+        refs: list[str] = []
+        n = len(sent.toks)
+        verb_starts = [tr.t for tr in trigs if tr.entry.get("verb") and tr.entry["id"] != "fund_weak"]
+        raise_starts = {tr.t for tr in trigs if tr.entry["id"] == "fund_raise"}
+        prev_end = 0
+        for tr in trigs:
+            e = tr.entry
+            hi = next((s for s in verb_starts if s >= tr.te
+                       and not (e["type"] == "ipo" and s in raise_starts)), n)  # "the IPO could raise $Y"
+            lo = prev_end if e["role"] in ("object", "object_prep", "sell") else 0
+            if e.get("verb") and e["id"] != "fund_weak":
+                prev_end = tr.te
+            if "_block" in e and e["_block"].match(low[tr.end:tr.end + 80]):
+                continue
+            if not sent.headline and _in_proper_name(sent, tr.t, tr.te):
+                continue  # "National Venture Capital Association", "First Day Motions"
+            pre = low[sent.starts[max(0, tr.t - 4)]:tr.start] if tr.t > 0 else ""
+            if "," not in pre and self.neg_before.search(pre):
+                continue
+            if e["role"] != "ref" and self._is_background(sent, low, tr, hi, year):
+                continue
+            d = self._frame(sent, low, tr, lo, hi, money, resolve, refs)
+            if d is not None and d.status != "skip":
+                if not d.weak and d.type != "bankruptcy" and self._hedged(sent, low, tr, lo):
+                    d.weak = "hedge"
+                drafts.append(d)
+        return drafts, refs
+
+    def _hedged(self, sent: Sent, low: str, tr: _Trig, lo: int) -> bool:
+        """True when a modal or conditional governs the trigger ("could", "may consider", "if")."""
+        a = sent.starts[max(0, tr.t - 8)]
+        return self.hedge.search(low, a, tr.start) is not None
+
+    def _is_background(self, sent: Sent, low: str, tr: _Trig, hi: int, year: int | None) -> bool:
+        """True when the trigger clause reports an earlier event ("had raised", "in 2011")."""
+        a = sent.starts[max(0, tr.t - 8)]
+        b = sent.ends[min(len(sent.toks), hi, tr.te + 18) - 1] if tr.te > 0 else len(low)
+        # a sentence-initial adverbial ("Earlier this month, ...", "Prior to X, ...") scopes the sentence
+        comma = next((i for i in range(min(tr.t, 10)) if sent.lows[i] == ","), -1)
+        if comma > 0 and self.background.search(low, 0, sent.starts[comma]):
+            return True
+        # news style dates the current story by weekday; a calendar date in a past-tense clause is history
+        md = self.month_day.search(low, a, max(a, b))
+        if md is not None and not self.future.search(low, a, max(a, b)):
+            return True
+        for m in self.background.finditer(low, a, max(a, b)):
+            g = m.group(0)
+            if g.startswith("had"):
+                if re.search(r"\b(?:said|says|announced|confirmed|told)\b(?:\W+\w+){0,3}\W*$", low[max(0, m.start() - 40):m.start()]):
+                    continue
+                if m.start() > tr.start:
+                    continue
+            yrs = re.findall(r"(?:19|20)\d\d", g)
+            if yrs and year is not None and int(yrs[0]) >= year:
+                continue
+            return True
+        return False
+
+    def _money_for(self, money, lo: int, t: int, te: int, hi: int, roles=("plain",)):
+        for m, ms, me, role in money:
+            if role in roles and te <= ms < min(hi, te + 15):
+                return m
+        for m, ms, me, role in reversed(money):
+            if role in roles and max(lo, t - 8) <= ms and me <= t:
+                return m
+        return None
+
+    def _frame(self, sent: Sent, low: str, tr: _Trig, lo: int, hi: int, money, resolve, refs) -> Draft | None:
+        e = tr.entry
+        typ, role, t, te = e["type"], e["role"], tr.t, tr.te
+        self._ref = False
+        company: Cand | str | None = None
+        agent: Cand | str | None = None
+        agents: list[str] = []
+
+        def subj(at: int) -> Cand | str | None:
+            c = sent.left_subject(at, lo if role in ("object", "object_prep", "sell") else 0)
+            if c == "PRON":
+                return resolve()
+            return c
+
+        if role == "subject":
+            company = subj(t)
+        elif role == "shut":
+            nxt = sent.lows[te:te + 4]
+            if any(w in _FACILITY for w in nxt) or (nxt and nxt[0] in ("its", "their", "the", "a") and
+                                                    not any(w in ("operations", "business", "company", "doors")
+                                                            for w in nxt)):
+                return None
+            obj = sent.right_object(te, hi, max_skip=1)
+            company = obj if obj is not None else subj(t)
+        elif role == "object":
+            company = sent.right_object(te, hi)
+            if isinstance(company, Cand) and company.poss:
+                return None
+            if not e.get("no_subject"):
+                agent = subj(t)
+        elif role == "object_prep":
+            for i in range(te, min(hi, te + 14)):
+                if sent.lows[i] in e.get("prep", ()):
+                    if i + 1 < n_tok(sent) and sent.lows[i + 1] in ("its", "their", "our", "his", "her"):
+                        return None
+                    company = sent.right_object(i + 1, hi, max_skip=4)
+                    break
+            if isinstance(company, Cand) and company.poss:
+                return None
+            agent = subj(t)
+        elif role == "passive":
+            company = subj(t)
+            agent = sent.right_object(te, hi, max_skip=3)
+        elif role == "sell":
+            company = sent.right_object(te, hi)
+            agent = sent.after_word(te, {"to"}, hi, within=16)
+            if agent is None or company is None:
+                return None
+        elif role == "merge":
+            company, agent = self._merge(sent, tr, hi, subj)
+        elif role == "noun":
+            company, agent = self._noun(sent, low, tr, hi, subj)
+        elif role == "ref":
+            if typ == "funding":
+                refs.extend(self._ref_investors(sent, low, tr))
+            return None
+        if company is None or isinstance(company, str) and not company:
+            return None
+        weak = "ref" if self._ref else ""
+        self._ref = False
+        explicit = isinstance(company, Cand)
+        name = company.text if isinstance(company, Cand) else company
+        agent_name = agent.text if isinstance(agent, Cand) else agent
+        if agent_name and agent_name.lower() == name.lower():
+            agent_name = None
+        clause = low[sent.starts[lo] if lo < len(sent.starts) else 0: sent.ends[hi - 1] if hi > 0 else len(low)]
+        d = Draft(typ, name, explicit, evidence=sent.text, weak=weak)
+        # conditions
+        amount = self._money_for(money, lo, t, te, hi)
+        has_round = bool(self.round_of(clause)) or bool(_FUNDING_NOUN.search(clause))
+        conds = {
+            "money": amount is not None,
+            "round": has_round,
+            "named_round": self.round_of(clause) is not None,
+            "explicit": explicit,
+            "count": False,
+            "share": bool(_SHARE_RE.search(clause)),
+        }
+        if typ == "layoff":
+            seg = low[sent.starts[max(0, t - 4)]:sent.ends[min(n_tok(sent), te + 8) - 1]] if te > 0 else low
+            if e["role"] == "subject":
+                seg = tr.text
+            d.count = self._count(seg)
+            conds["count"] = d.count is not None
+        for alt in e.get("requires", [[]]):
+            if all(conds.get(c, False) for c in alt):
+                break
+        else:
+            return None
+        if typ == "funding":
+            window = low[tr.end: sent.ends[hi - 1] if hi > 0 else len(low)]
+            if self.lookalike.search(low, sent.starts[max(0, t - 12)], tr.start):
+                return None  # "priced an offering of common shares, raising $3.5 billion", "DIP financing"
+            if re.search(r"\b(?:ipo|initial public offering|listing|flotation|bonds?|notes offering|debt offering|"
+                         r"rights (?:issue|offering)|share (?:sale|offering|issue)|stock (?:sale|offering)|"
+                         r"secondary offering|contracts?|stake sale|grant from the|debtor-in-possession|dip|"
+                         r"public offering|offering of|follow-ons?|common shares|new shares)\b", window):
+                return None
+            if _fund_closing(sent.text[tr.end: sent.ends[hi - 1] if hi > 0 else len(low)]):
+                return None
+            d.round = self.round_of(low[sent.starts[max(0, t - 8)]:sent.ends[min(hi, te + 15) - 1]]) or None
+            if role in ("object_prep",) and agent_name:
+                agents = self._conj_names(sent, agent) if isinstance(agent, Cand) else [agent_name]
+            d.investors = agents + [x for x in self._investors(sent, low, tr, hi, {name.lower()}) if x not in agents]
+        if typ in ("funding", "ipo") or (typ == "acquisition" and amount is None):
+            val = self._money_for(money, 0, t, te, len(sent.toks), roles=("valuation",))
+            if val is None:
+                val = next((m for m, *_r, r in money if r == "valuation"), None)
+            if typ == "acquisition":
+                amount = val if val is not None and amount is None and re.search(r"deal|transaction|offer|bid", low) else amount
+            elif val is not None:
+                d.valuation, d.valuation_currency = val.amount, val.currency
+        if amount is not None:
+            d.amount, d.currency = amount.amount, amount.currency
+        if typ == "acquisition":
+            d.acquirer = agent_name
+        back = 16 if typ == "ipo" else 8  # "X filed with regulators on Friday to raise $Y in an IPO"
+        ctx_text = low[sent.starts[max(0, t - back)]: sent.ends[min(n_tok(sent), te + 4) - 1]]
+        d.status = self._status(typ, ctx_text, tr)
+        for st, rx in self.status_sentence.get(typ, ()):
+            if d.status not in ("skip", st) and rx.search(low):
+                d.status = st  # "..., two sources familiar with the plans said"
+                break
+        if e.get("status") and typ == "acquisition":
+            d.status = e["status"]
+        return d
+
+    def _conj_names(self, sent: Sent, c: Cand) -> list[str]:
+        names = [c.text]
+        i = c.start
+        while i >= 2 and sent.lows[i - 1] in ("and", ",", "&"):
+            p = sent.cand_ending_at(i - 1)
+            if p is None or p.person:
+                break
+            names.insert(0, p.text)
+            i = p.start
+        return names
+
+    def _investors(self, sent: Sent, low: str, tr: _Trig, hi: int, exclude: set[str]) -> list[str]:
+        out: list[str] = []
+        for m in self.inv_cues.finditer(low, tr.end):
+            if m.group(0) in ("from", "including") and sent.tok_at(m.start()) > tr.te + 20:
+                continue
+            i = sent.tok_at(m.end() - 1) + 1
+            for x in self.investors_after(sent, i, len(sent.toks), exclude):
+                if x not in out:
+                    out.append(x)
+        return out
+
+    def _ref_investors(self, sent: Sent, low: str, tr: _Trig) -> list[str]:
+        """Investors in "X led the round", "the round was led by X"."""
+        out: list[str] = []
+        start = low.rfind(" ", 0, max(0, tr.start - 1))
+        m = self.inv_verbs.search(low, max(0, start - 25), tr.start)
+        if m is not None:
+            c = sent.left_subject(sent.tok_at(m.start()))
+            if isinstance(c, Cand):
+                out.extend(self._conj_names(sent, c))
+        for m2 in _REF_CUES.finditer(low, tr.end):
+            if m2.start() - tr.end > 20:
+                break
+            out.extend(self.investors_after(sent, sent.tok_at(m2.end() - 1) + 1, len(sent.toks), set()))
+        return out
+
+    def _merge(self, sent: Sent, tr: _Trig, hi: int, subj) -> tuple[Any, Any]:
+        t, te = tr.t, tr.te
+        if tr.text.endswith("with") or (te < len(sent.lows) and sent.lows[te] == "with"):
+            start = te if tr.text.endswith("with") else te + 1
+            return sent.right_object(start, hi, max_skip=3), subj(t)
+        if tr.text.endswith(("of", "between")):
+            a = sent.right_object(te, hi, max_skip=2)
+            if a is None:
+                return None, None
+            j = a.end
+            if j < len(sent.lows) and sent.lows[j] in ("and", "&", ","):
+                b = sent.right_object(j + 1, hi, max_skip=2)
+                if b is not None:
+                    return b, a
+            return None, None
+        b = sent.left_subject(t)
+        if isinstance(b, Cand) and b.start >= 2 and sent.lows[b.start - 1] in ("and", "&"):
+            a = sent.cand_ending_at(b.start - 1)
+            if a is not None:
+                return b, a
+        return None, None
+
+    def _noun(self, sent: Sent, low: str, tr: _Trig, hi: int, subj) -> tuple[Any, Any]:
+        e, t, te, typ = tr.entry, tr.t, tr.te, tr.entry["type"]
+        if typ == "acquisition":
+            target = None
+            for i in range(te, min(te + 2, len(sent.lows))):
+                if sent.lows[i] in ("of", "for"):
+                    target = sent.right_object(i + 1, hi, max_skip=4)
+                    break
+            by = sent.after_word(te, {"by"}, hi, within=3)
+            if target is None and by is not None:
+                return (sent.possessor(t) or sent.name_before(t) or subj(t)), by
+            if target is None:
+                return None, None
+            acq = sent.possessor(t) or sent.name_before(t) or by or subj(t)
+            return target, acq
+        if te < len(sent.toks) and sent.cand_starting_at(te) is not None and typ != "layoff":
+            nxt = sent.toks[te]
+            if nxt[:1].isupper() and not sent.headline:
+                return None, None
+        preps = set(e.get("noun_preps", ("of", "by", "for")))
+        c = sent.possessor(t) or sent.name_before(t)
+        if c is not None and c.start > 0 and sent.lows[c.start - 1] in ("the", "this", "that") and typ != "layoff":
+            self._ref = True  # "Unlike the Blackstone IPO, ...": a reference to a known event
+        if c is None:
+            for i in range(te, min(te + 2, len(sent.lows))):
+                if sent.lows[i] in preps:
+                    c = sent.right_object(i + 1, hi, max_skip=3)
+                    break
+        if c is None and not e.get("no_subject"):
+            j = t - 1
+            while j >= 0 and (sent.lows[j][:1].isdigit() or sent.lows[j] in _MONEY_WORDS):
+                j -= 1
+            if j >= 0 and sent.lows[j] in ("the", "this", "that", "these") and typ != "layoff":
+                return None, None  # "the IPO", "underwriters for the IPO": a reference, not a report
+            if j >= 0 and sent.lows[j] in ("the", "this", "that", "these", "those"):
+                self._ref = True  # "the job cuts", "its layoffs": a reference to the reported event
+            c = subj(t)
+        if typ == "ipo" and tr.text.endswith("listing") and c is not None:
+            clause = low[max(0, tr.start - 80): tr.end + 60]
+            if not (_EXCHANGE.search(clause) or re.search(r"[$€£¥]|\d", clause)):
+                return None, None
+        if typ == "ipo" and tr.text in ("ipo", "initial public offering") and tr.end < len(low) and low[tr.end:tr.end + 1] == "s":
+            return None, None
+        return c, None
+
+
+def _in_proper_name(sent: Sent, t: int, te: int) -> bool:
+    """True when trigger tokens ``t:te`` are capitalised words inside a longer capitalised run."""
+    toks = sent.toks
+    if not all(toks[i][:1].isupper() and not toks[i].isupper() for i in range(t, te)):
+        return False
+    before = t > 0 and toks[t - 1][:1].isupper() and sent.lows[t - 1] not in ("the", "a", "an")
+    after = te < len(toks) and toks[te][:1].isupper()
+    return before or after
+
+
+def n_tok(sent: Sent) -> int:
+    return len(sent.toks)
+
+
+@lru_cache(maxsize=1)
+def event_rules() -> EventRules:
+    """Return the shared :class:`EventRules` (compiled once per process)."""
+    return EventRules()

