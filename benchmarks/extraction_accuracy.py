@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/extraction_accuracy.py [--model blank|sm|both] [--errors] [--set synthetic|real|dev|all]
+    python benchmarks/extraction_accuracy.py [--model blank|sm|both] [--errors]
+                                             [--set synthetic|real|wilddev|heldout|dev|all]
                                              [--split odd|even|all]
 
 ``--split`` keeps the odd- or even-numbered records of the real set (``real-001``,
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from hypecycle.extract import Extractor
 from hypecycle.extract.companies import normalise_company
+from hypecycle.normalize import clean_text
 from hypecycle.schema import EVENT_TYPES, Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,19 +43,24 @@ FIELDS = ("amount", "currency", "round", "valuation", "investors", "acquirer", "
 
 
 def load_set(name: str) -> list[tuple[Article, list[dict]]]:
-    """Articles with gold events of one set (synthetic, dev or real)."""
+    """Articles with gold events of one set (synthetic, dev, or the corpus-located real, wilddev, heldout)."""
     path = DATA / f"{name}.jsonl"
     if not path.exists():
         print(f"[{name}] {path} not found; skipped")
         return []
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if name != "real":
+    if name not in ("real", "wilddev", "heldout"):
         return [(Article(r["id"], dt.date.fromisoformat(r["date"]), r.get("title", ""), r.get("text", "")),
                  r["events"]) for r in rows]
     if not SHARED.exists():
-        print(f"[real] {SHARED} not found; real records skipped")
+        print(f"[{name}] {SHARED} not found; real records skipped")
         return []
     return _load_real(rows)
+
+
+def _article(id_: str, date: dt.date, title: str, text: str) -> Article:
+    """An Article normalised as ingestion stores it (hard line wraps joined, NFKC)."""
+    return Article(id_, date, clean_text(title), clean_text(text))
 
 
 def _load_real(rows: list[dict]) -> list[tuple[Article, list[dict]]]:
@@ -69,7 +76,7 @@ def _load_real(rows: list[dict]) -> list[tuple[Article, list[dict]]]:
                 if i in wanted:
                     rec = json.loads(line)
                     r = wanted[i]
-                    found[r["id"]] = Article(r["id"], dt.date.fromisoformat(rec["date"]), rec["title"], rec["body"])
+                    found[r["id"]] = _article(r["id"], dt.date.fromisoformat(rec["date"]), rec["title"], rec["body"])
     need_ids = {str(r["record_id"]): r for r in rows if r["corpus"] == "wsj-wapo-1995-2014"}
     if need_ids:
         csv.field_size_limit(10**9)
@@ -77,14 +84,14 @@ def _load_real(rows: list[dict]) -> list[tuple[Article, list[dict]]]:
             for rec in csv.DictReader(fh):
                 r = need_ids.get(rec["id"])
                 if r:
-                    found[r["id"]] = Article(r["id"], _date(rec["date"]), "", rec["texts"])
+                    found[r["id"]] = _article(r["id"], _date(rec["date"]), "", rec["texts"])
     need_urls = {r["url"]: r for r in rows if r["corpus"] == "headlines-2025-2026"}
     if need_urls:
         with open(SHARED / "headlines-2025-2026" / "daily_news_items.csv", encoding="utf-8", newline="") as fh:
             for rec in csv.DictReader(fh):
                 r = need_urls.get(rec["url"])
                 if r and r["id"] not in found:
-                    found[r["id"]] = Article(r["id"], _date(rec["published_date"]), rec["title"], rec["raw_summary"] or "")
+                    found[r["id"]] = _article(r["id"], _date(rec["published_date"]), rec["title"], rec["raw_summary"] or "")
     for r in rows:
         a = found.get(r["id"])
         if a is None:
@@ -212,12 +219,14 @@ def report(name: str, model: str, res, show_errors: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", choices=["blank", "sm", "both"], default="both")
-    ap.add_argument("--set", choices=["synthetic", "real", "dev", "all"], default="all")
+    ap.add_argument("--set", choices=["synthetic", "real", "wilddev", "heldout", "dev", "all"], default="all")
     ap.add_argument("--split", choices=["odd", "even", "all"], default="all",
                     help="real set only: odd-numbered records (tuning) or even-numbered (held out)")
     ap.add_argument("--errors", action="store_true", help="list misses, false positives and wrong fields")
     args = ap.parse_args(argv)
-    sets = ["synthetic", "real", "dev"] if args.set == "all" else [args.set]
+    if args.errors and args.set in ("heldout", "all"):
+        ap.error("--errors is not allowed on the held-out set (FORMAT.md); pick synthetic, real, wilddev or dev")
+    sets = ["synthetic", "real", "wilddev", "heldout", "dev"] if args.set == "all" else [args.set]
     data = {s: load_set(s) for s in sets}
     if "real" in data and args.split != "all":
         data["real"] = split_records(data["real"], args.split)

@@ -9,9 +9,10 @@ file's ``_about``); :class:`hypecycle.extract.companies.Sent` does the name sear
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from hypecycle.errors import LexiconError
 from hypecycle.extract.companies import Cand, Sent
@@ -28,6 +29,7 @@ _COUNT_RE = re.compile(
 )
 _JOB_NOUN = re.compile(r"\b(?:jobs|positions|employees|workers|staff(?:ers)?|roles|people|posts|personnel|layoffs|"
                        r"job cuts|engineers|managers|redundancies|workforce)\b")
+_DIGIT = re.compile(r"\d")
 _SHARE_RE = re.compile(r"(?:%|percent|per cent|a third|a quarter|half|a fifth|a tenth) of (?:its |the |their )?"
                        r"(?:global |total |entire |worldwide )?(?:workforce|staff|employees|headcount|workers|jobs)")
 _FUNDING_NOUN = re.compile(r"\b(?:funding|financing|round|investment|series [a-z]|seed|backing|venture capital|"
@@ -99,6 +101,19 @@ class _Trig:
     end: int
 
 
+def _compile_gate(pattern: str):
+    """Compile a look-around-free pattern with RE2 (linear time, no backtracking)."""
+    import re2
+
+    options = re2.Options()
+    options.max_mem = 64 << 20  # the trigger alternation needs more than RE2's default 8 MB
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        raise LexiconError(f"triggers.json: a trigger pattern RE2 cannot compile: {exc}; "
+                           "use no look-arounds or back-references in trigger patterns.") from exc
+
+
 class EventRules:
     """The trigger lexicon compiled once; :meth:`find` runs it on one sentence."""
 
@@ -113,6 +128,10 @@ class EventRules:
                 if "block_after" in e:
                     e["_block"] = compile_regex(e["block_after"], f"triggers.json trigger {e['id']}")
             self.trigger_re = compile_regex(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", "triggers.json")
+            # The same alternatives for RE2 (a DFA, about ten times faster on this many
+            # branches), without the look-arounds RE2 lacks: wherever trigger_re matches,
+            # the gate matches too, so text the gate rejects holds no trigger.
+            self.trigger_gate = _compile_gate(r"\b(?:" + "|".join(e["pattern"] for e in self.entries) + ")")
             self.status = {
                 typ: [(st, compile_regex(rx, f"triggers.json status {typ}") if rx else None) for st, rx in cues]
                 for typ, cues in data["status"].items()
@@ -231,6 +250,51 @@ class EventRules:
                 continue
             break
         return out
+
+    def trigger_sentences(self, low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+        """Indexes of the sentences (``(start, end)`` offsets in ``low``) holding a trigger.
+
+        One RE2 pass over the whole text flags every sentence a gate match touches; only
+        those are searched with the full pattern.
+        """
+        starts = [s for s, _ in spans]
+        flagged: set[int] = set()
+        for m in self.trigger_gate.finditer(low):
+            first = bisect_right(starts, m.start()) - 1
+            last = bisect_right(starts, max(m.end() - 1, m.start())) - 1
+            flagged.update(range(max(first, 0), last + 1))
+        return {i for i in flagged if self._can_hold_event(low[spans[i][0]:spans[i][1]])}
+
+    def _can_hold_event(self, low: str) -> bool:
+        """Whether a sentence has a trigger whose ``requires`` could be met.
+
+        Each requirement is checked on the whole sentence's text, a superset of the
+        clause :meth:`_frame` will look at, so a sentence rejected here could never
+        yield an event: money needs a digit (every amount the parser reads has one),
+        a round needs a round or funding word, a share needs "% of the workforce" and
+        the like. Names (``explicit``) and counts are left to the full rules.
+        """
+        possible: dict[str, bool] = {}
+
+        def can(cond: str) -> bool:
+            if cond not in possible:
+                if cond == "money":
+                    possible[cond] = _DIGIT.search(low) is not None
+                elif cond == "named_round":
+                    possible[cond] = self.round_of(low) is not None
+                elif cond == "round":
+                    possible[cond] = self.round_of(low) is not None or _FUNDING_NOUN.search(low) is not None
+                elif cond == "share":
+                    possible[cond] = _SHARE_RE.search(low) is not None
+                else:
+                    possible[cond] = True
+            return possible[cond]
+
+        for m in self.trigger_re.finditer(low):
+            alternatives = self.entries[int(m.lastgroup[1:])].get("requires")  # type: ignore[index]
+            if alternatives is None or any(all(can(c) for c in alt) for alt in alternatives):
+                return True
+        return False
 
     # -- the rules -----------------------------------------------------------------------
     def find(self, sent: Sent, resolve: Callable[[], str | None], year: int | None = None

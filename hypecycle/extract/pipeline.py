@@ -168,14 +168,8 @@ class Extractor:
                     raise
                 self.cues = self._fallback("cue", exc, {"hype": 0, "skeptic": 0})
 
-        topic_anchors = getattr(self.topics, "anchors", None)
-        cue_anchors = getattr(self.cues, "anchors", None)
-        if isinstance(self.topics, _NullMatcher):
-            topic_anchors = frozenset()
-        if isinstance(self.cues, _NullMatcher):
-            cue_anchors = frozenset()
-        self._anchors = (None if topic_anchors is None or cue_anchors is None
-                         else frozenset(topic_anchors | cue_anchors))
+        self._anchor_sources = [m.anchors_present for m in (self.topics, self.cues)
+                                if not isinstance(m, _NullMatcher)]
 
     def _fallback(self, what: str, exc: Exception, empty: dict[str, Any]) -> _NullMatcher:
         """Count nothing when the shipped default lexicon is missing (a packaging problem)."""
@@ -238,11 +232,16 @@ class Extractor:
         text, since no pattern is longer than a window and spaCy tokenises each
         whitespace-separated chunk on its own.
         """
-        anchors = self._anchors
         low = full.lower()
-        if anchors is None or len(low) != len(full):
+        if len(low) != len(full):
             return self.nlp.make_doc(full)
-        present = anchors.intersection(anchor_words(low))
+        runs = anchor_words(low)
+        present: set[str] = set()
+        for anchors_present in self._anchor_sources:
+            found = anchors_present(runs)
+            if found is None:
+                return self.nlp.make_doc(full)
+            present |= found
         if not present:
             return None
         n = len(full)
@@ -272,10 +271,7 @@ class Extractor:
         if len(low) != len(body):
             low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in body)
         spans = split_sentences(body)
-        starts = [s for s, _ in spans]
-        hit: set[int] = set()
-        for m in self.rules.trigger_re.finditer(low):
-            hit.add(bisect_right(starts, m.start()) - 1)
+        hit = self.rules.trigger_sentences(low, spans)
         state = _State(self, body, spans, title)
         drafts: list[Draft] = []
         last_funding: Draft | None = None

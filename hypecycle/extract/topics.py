@@ -304,9 +304,16 @@ class _Compiled:
     phrase_orth: PhraseMatcher | None     # attr ORTH: case-sensitive token patterns
     matcher: Matcher | None               # every other token pattern
     keys: dict[int, tuple[str, str]]
-    #: One lower-case word per phrase that any match must contain (``None`` when a
-    #: Matcher pattern makes that unknowable): text without any of them cannot match.
-    anchors: frozenset[str] | None = None
+    #: For each anchor (one lower-case run per phrase that any match contains), the sets
+    #: of runs its phrases need; ``None`` when a Matcher pattern makes that unknowable.
+    #: Text whose runs include no such set cannot match.
+    anchors: dict[str, tuple[frozenset[str], ...]] | None = None
+
+    def anchors_present(self, runs: set[str]) -> set[str] | None:
+        """The anchors of phrases all of whose runs occur in ``runs`` (``None``: unknown)."""
+        if self.anchors is None:
+            return None
+        return {a for a in self.anchors.keys() & runs if any(req <= runs for req in self.anchors[a])}
 
     def spans(self, doc: Doc):
         spans = self.phrase(doc, as_spans=True)
@@ -341,11 +348,12 @@ def _compile(nlp, patterns: Iterable[dict]) -> _Compiled:
         for words in itertools.product(*alternatives):
             sig = tuple(w.lower() for w in words) if attr == "LOWER" else words
             bucket.setdefault(sig, Doc(vocab, words=list(words)))
-    anchors: set[str] | None = set()
+    anchors: dict[str, set[frozenset[str]]] | None = {}
     for by_key in phrase_docs.values():
         for docs in by_key.values():
             for doc in docs.values():
-                anchors.add(_anchor(doc))
+                runs = _runs(doc)
+                anchors.setdefault(_anchor(runs), set()).add(frozenset(runs))
     if token_patterns:
         anchors = None
     matchers = {}
@@ -358,7 +366,7 @@ def _compile(nlp, patterns: Iterable[dict]) -> _Compiled:
         matcher.add(key, pats)
     return _Compiled(matchers["LOWER"], matchers["ORTH"] if len(matchers["ORTH"]) else None,
                      matcher if len(matcher) else None, keys,
-                     frozenset(anchors) if anchors is not None else None)
+                     None if anchors is None else {a: tuple(reqs) for a, reqs in anchors.items()})
 
 
 #: Runs of letters, or of digits. spaCy's tokenizer may split a word at a letter/digit
@@ -367,9 +375,13 @@ def _compile(nlp, patterns: Iterable[dict]) -> _Compiled:
 _RUN = re.compile(r"[^\W\d_]+|\d+")
 
 
-def _anchor(doc: Doc) -> str:
-    """The run of a phrase (its longest run of letters or digits) that every match contains."""
-    runs = [w for t in doc for w in _RUN.findall(t.text.lower())]
+def _runs(doc: Doc) -> list[str]:
+    """The lower-cased letter and digit runs of a phrase's tokens."""
+    return [w for t in doc for w in _RUN.findall(t.text.lower())]
+
+
+def _anchor(runs: list[str]) -> str:
+    """The run of a phrase (its longest run of letters or digits) located in the text."""
     return max(runs, key=lambda w: (len(w), w.isalpha())) if runs else ""
 
 
@@ -468,8 +480,8 @@ class TopicMatcher:
 
         self._compiled = _cached_compile(nlp, "topics", self.paths, tuple(self.terms), build)
         self.topics = sorted({label for label, _ in self._compiled.keys.values()})
-        #: Words one of which any mention contains (``None``: unknown, match everything).
-        self.anchors = self._compiled.anchors
+        #: Which anchor words make a match possible; see :class:`_Compiled`.
+        self.anchors_present = self._compiled.anchors_present
 
     def count(self, doc: Doc) -> dict[str, dict[str, int]]:
         """Count mentions in ``doc``.
@@ -526,8 +538,8 @@ class CueMatcher:
             return load_patterns([self.path], labels=allowed)
 
         self._compiled = _cached_compile(nlp, "cues", [self.path], (), build)
-        #: Words one of which any cue contains (``None``: unknown, match everything).
-        self.anchors = self._compiled.anchors
+        #: Which anchor words make a match possible; see :class:`_Compiled`.
+        self.anchors_present = self._compiled.anchors_present
 
     def count(self, doc: Doc) -> dict[str, int]:
         """Count cues in ``doc``.
