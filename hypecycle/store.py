@@ -425,21 +425,22 @@ class Store:
         sql = f"""
         WITH docs AS (
             SELECT id, date_trunc('{freq}', date) AS period,
-                   regexp_extract_all(lower(title || ' ' || left(text, {int(lead_chars)})),
-                                      '[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*') AS toks
+                   regexp_extract_all(
+                       regexp_replace(lower(title || ' ' || left(text, {int(lead_chars)})), '[''’]s\\b', '', 'g'),
+                       '[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*') AS toks
             FROM articles{where_sql}),
-        stop AS (SELECT unnest(?::VARCHAR[]) AS w),
+        stop AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS w),
+        pairs AS (
+            SELECT id, period, p[1] AS w1, p[2] AS w2
+            FROM (SELECT id, period, unnest(list_zip(toks[1:-2], toks[2:])) AS p FROM docs)),
         grams AS (
-            SELECT DISTINCT id, period, g AS term FROM (
-                SELECT id, period, unnest(list_concat(
-                    list_filter(toks, lambda x: length(x) > 2),
-                    list_transform(list_zip(toks[1:-2], toks[2:]), lambda x: x[1] || ' ' || x[2]))) AS g
-                FROM docs)),
-        kept AS (
-            SELECT g.* FROM grams g
-            WHERE NOT EXISTS (SELECT 1 FROM stop WHERE w = split_part(g.term, ' ', 1)
-                              OR w = split_part(g.term, ' ', 2))),
-        counts AS (SELECT period, term, count(*) AS docs FROM kept GROUP BY ALL),
+            SELECT id, period, w AS term FROM (SELECT id, period, unnest(toks) AS w FROM docs)
+            WHERE length(w) > 2 AND w NOT IN (SELECT w FROM stop)
+            UNION ALL
+            SELECT id, period, w1 || ' ' || w2 FROM pairs
+            WHERE length(w1) > 1 AND length(w2) > 1
+              AND w1 NOT IN (SELECT w FROM stop) AND w2 NOT IN (SELECT w FROM stop)),
+        counts AS (SELECT period, term, count(DISTINCT id) AS docs FROM grams GROUP BY ALL),
         totals AS (SELECT period, count(*) AS total_docs FROM docs GROUP BY ALL),
         frequent AS (SELECT term FROM counts GROUP BY term HAVING max(docs) >= ?)
         SELECT c.period, c.term, c.docs, t.total_docs FROM counts c

@@ -59,7 +59,21 @@ def emerging(store: Store, *, since: dt.date | None = None, until: dt.date | Non
     grid["docs"] = grid["docs"].fillna(0).astype("int64")
     grid["period"] = pd.to_datetime(grid["period"])
     since_ts = pd.Timestamp(since) if since is not None else None
-    return emerging_terms(grid, since=since_ts, min_docs=min_docs, s=s, gamma=gamma, top=top)
+    found = emerging_terms(grid, since=since_ts, min_docs=min_docs, s=s, gamma=gamma, top=top * 2)
+    return _drop_subsumed(found).head(top).reset_index(drop=True)
+
+
+def _drop_subsumed(found: pd.DataFrame) -> pd.DataFrame:
+    """Drop a word whose burst is a phrase's burst ("cliff" beside "fiscal cliff"): same
+    start, and the phrase holds at least 80% of the word's articles in the burst."""
+    phrases = found[found["term"].str.contains(" ", regex=False)]
+    drop = set()
+    for row in found[~found["term"].str.contains(" ", regex=False)].itertuples():
+        same = phrases[(phrases["burst_start"] == row.burst_start)
+                       & phrases["term"].str.split(" ").map(lambda words, w=row.term: w in words)]
+        if (same["docs_in_burst"] >= 0.8 * row.docs_in_burst).any():
+            drop.add(row.term)
+    return found[~found["term"].isin(drop)]
 
 
 #: Words of news boilerplate that burst with the calendar, not with a technology.
