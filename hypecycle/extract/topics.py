@@ -419,6 +419,12 @@ def _file_signature(paths: Sequence[Path]) -> tuple:
     return tuple(sig)
 
 
+def forget_pipeline(nlp) -> None:
+    """Drop the matchers compiled for ``nlp`` (and with them the cache's hold on it)."""
+    for key in [k for k, (owner, _) in _COMPILED.items() if owner is nlp]:
+        del _COMPILED[key]
+
+
 def _cached_compile(nlp, kind: str, paths: Sequence[Path], extra: tuple, build) -> _Compiled:
     key = (id(nlp), kind, _file_signature(paths), extra)
     hit = _COMPILED.get(key)
