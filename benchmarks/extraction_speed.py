@@ -13,16 +13,11 @@ In one run:
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-REUTERS = ROOT.parent / "shared" / "corpora" / "reuters-2006-2013"
+from _ingest_run import reuters_files, timed_ingest
 
 
 def main() -> None:
@@ -32,28 +27,15 @@ def main() -> None:
     ap.add_argument("--model", choices=("blank", "sm"), default=None, help="extraction model (default: the default)")
     ap.add_argument("--sample-words", type=int, default=300_000, help="words for the sm NER baseline")
     args = ap.parse_args()
-    files = sorted(REUTERS.glob("reuters_20*.jsonl.gz"))
-    if args.years:
-        files = [f for f in files if any(y in f.name for y in args.years)]
-    if not files:
-        sys.exit(f"no Reuters files under {REUTERS}; this benchmark needs ../shared/corpora")
+    files = reuters_files(args.years)
 
     import duckdb
     import spacy
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "bench.duckdb"
-        cmd = [sys.executable, "-m", "hypecycle.cli", "ingest", *map(str, files), "--store", str(store),
-               "--quiet", "--summary-format", "json", "--processes", str(args.processes)]
-        if args.model:
-            cmd += ["--model", args.model]
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        wall = time.perf_counter() - t0
-        if proc.returncode != 0:
-            sys.exit(f"ingest failed ({proc.returncode}): {proc.stderr.strip()}")
-        summary = json.loads(proc.stdout.strip().splitlines()[-1])
-        peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        summary = timed_ingest(files, store, extract=True, processes=args.processes, model=args.model)
+        wall, peak_children = summary["wall_seconds"], summary["peak_rss_mb"]
 
         con = duckdb.connect(str(store), read_only=True)
         texts = [t for (t,) in con.execute("SELECT title || '\n\n' || text FROM articles ORDER BY date, id").fetchall()]
