@@ -156,9 +156,11 @@ def resolve_inputs(paths: Iterable[str | Path], options: ReadOptions | None = No
 
 
 def _open_binary(inp: _Input) -> BinaryIO:
+    """Open an input for reading bytes, decompressing gzip (told by name or by magic bytes)."""
     raw = open(inp.path, "rb")  # noqa: SIM115 - closed by the caller
     if inp.compressed or raw.peek(2)[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        raw.close()
+        return gzip.open(inp.path, "rb")  # type: ignore[return-value]  # owns and closes its file
     return raw
 
 
@@ -348,8 +350,10 @@ def _iter_document(inp: _Input, options: ReadOptions):
     except _READ_ERRORS as e:
         yield Reject(inp.shown, "", f"unreadable file: {_oserror(e)}")
         return
+    cut = len(raw) > MAX_FIELD_CHARS
     try:
-        content = raw.decode(options.encoding)
+        # a document cut at the size limit may end inside a character: leave that one out
+        content = codecs.getincrementaldecoder(options.encoding)().decode(raw[:MAX_FIELD_CHARS], final=not cut)
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         yield Reject(inp.shown, f"line {line}",
