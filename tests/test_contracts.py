@@ -1,4 +1,4 @@
-"""The error hierarchy: unique codes, one-line messages, exit codes the CLI can map."""
+"""Project-wide contracts: unique error codes with one-line messages, every command documented."""
 
 from __future__ import annotations
 
@@ -21,3 +21,15 @@ def test_message_carries_its_code_and_a_nonzero_exit(cls):
     e = cls("what happened; what to do") if cls is not errors.RecordError else cls("bad record")
     assert str(e).startswith(f"[{cls.code}] ")
     assert isinstance(e, HypecycleError) and e.exit_code != 0
+
+
+def test_every_command_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from hypecycle.cli import build_parser
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    for name, parser in sub.choices.items():
+        assert f"hypecycle {name}" in readme, name
+        assert parser.description, name
