@@ -194,3 +194,95 @@ def test_person_named_with_title_is_not_it(ex: Extractor) -> None:
     text = ("Cerebras CEO Andrew Feldman spoke at a conference. I should mention Feldman and Cerebras. "
             "The company went public last week.")
     assert all(e.company != "Feldman" for e in events(ex, text))
+
+
+# -- precision on articles drawn at random from news (one case per rule) ----------------------------------
+_FILLER = "The company employs 900 people. Its products sell in 40 countries. Demand has been steady. "
+
+
+@pytest.mark.parametrize(
+    "rule,text,title",
+    [
+        ("salience: an event deep in the body of a results story is history",
+         "Orbisol posted a quarterly profit on Tuesday. Revenue rose 8 percent. " + _FILLER +
+         "Orbisol filed for bankruptcy after failing to keep up with rivals.", "Orbisol profit rises"),
+        ("context: an event noun after a temporal preposition", "Shares of Pinefield have doubled since its IPO.", ""),
+        ("context: related to an acquisition", "Kettering took a $2 billion charge related to its acquisition of "
+         "Lantern Systems.", ""),
+        ("context: an earlier year before the event noun", "Lantern's 2009 bankruptcy left creditors unpaid.", ""),
+        ("background: a month named without a day", "In March, Pinefield went public on the Nasdaq.", ""),
+        ("background: a time span before the trigger", "The move comes a month after reports that Quillmark was "
+         "in talks to sell itself to Kettering.", ""),
+        ("background: a when-clause", "Pinefield had 300 stores when it filed for bankruptcy.", ""),
+        ("background: a timeline line", "1984 Kettering acquires Lantern Systems.", ""),
+        ("funding: a listed company raising money is not a venture round", "Kettering Inc KTG.N said on Monday it "
+         "raised $400 million to repay debt.", ""),
+        ("funding: no venture word anywhere", "Orbisol needs to raise $11 billion to fill a capital hole.", ""),
+        ("funding: the possessor of an investment is the investor", "Gale Partners' investment follows a "
+         "difficult year for the fund.", ""),
+        ("shutdown: a price move", "Orbisol shares closed down 15 cents at $1.06.", ""),
+        ("shutdown: a fund is not a company", "", "Cypress Ridge hedge fund to shut down"),
+        ("shutdown: a thing after the verb", "Regulators shut down shipments from Orbisol's warehouse.", ""),
+        ("shutdown: liquidating some stores", "Pinefield asked permission to liquidate the stores.", ""),
+        ("bankruptcy: the adjective describes a state", "Kettering bought tools from bankrupt parts maker "
+         "Lantern Molding Inc.", ""),
+        ("bankruptcy: a noun modifying a plan", "", "Lantern bankruptcy payout plan gains support"),
+        ("bankruptcy: evaluating options", "Orbisol said it was evaluating options including filing for "
+         "Chapter 11 protection.", ""),
+        ("negation: cancelled layoffs", "Kestrel Systems, a unit of Orbisol, has cancelled temporary layoffs.", ""),
+        ("hedge: a threat", "Pinefield must comply or face its service being shut down.", ""),
+        ("ipo: a noun modifying a timetable", "The money gives Quillmark flexibility in its IPO timetable.", ""),
+        ("names: a headline's source", "", "Moody's: Detroit bankruptcy filing credit negative"),
+        ("names: a money token is not a name", "Lantern Trust plans to raise as much as S$550.5 million.", ""),
+    ],
+)
+def test_wild_news_rules_negative(ex: Extractor, rule: str, text: str, title: str) -> None:
+    assert events(ex, text, title=title) == (), rule
+
+
+@pytest.mark.parametrize(
+    "rule,text,title,expect",
+    [
+        ("funding: a private company with investors elsewhere in the article",
+         "Pinefield has raised $20 million, it said on Friday. Gale Partners is an investor.", "",
+         ("funding", "Pinefield", {"amount": 20e6})),
+        ("background: a time span after the trigger dates the other clause",
+         "Lantern Molding filed for Chapter 11 on Thursday, three years after being acquired by Gale Partners.", "",
+         ("bankruptcy", "Lantern Molding", {"status": "filed"})),
+        ("shutdown: the whole chain is liquidated", "Pinefield Stores will liquidate its remaining stores.", "",
+         ("shutdown", "Pinefield Stores", {})),
+        ("shutdown: a named chain closed by its owner", "Orbisol said it would shut down its newest chain, "
+         "Tessaro Home.", "", ("shutdown", "Tessaro Home", {})),
+        ("names: a capitalised descriptor is dropped", "Rival Kettering announced 1,500 job cuts on Monday.", "",
+         ("layoff", "Kettering", {"count": 1500})),
+        ("names: a place word opens a name with a legal suffix", "Dow Chemical Co said on Tuesday it would cut "
+         "2,400 jobs.", "", ("layoff", "Dow Chemical Co", {"count": 2400})),
+        ("names: a sentence-initial common word opens a longer name", "General Holdings Corp said it would cut 800 "
+         "jobs. The general mood is poor.", "", ("layoff", "General Holdings Corp", {"count": 800})),
+        ("names: 'n joins a name", "Linens 'n Lamps will liquidate its remaining stores.", "",
+         ("shutdown", "Linens 'n Lamps", {})),
+        ("names: the appositive head behind a ticker", "Orbisol Bank NV OBN.AS, the parent of Chicago's Lantern "
+         "Bank Corp., on Thursday announced plans to cut about 900 jobs.", "", ("layoff", "Orbisol Bank NV", {})),
+        ("names: a dashed aside is skipped", "Alteco -- which holds a stake in Gecina -- said it was filing for "
+         "bankruptcy.", "", ("bankruptcy", "Alteco", {})),
+        ("acquisition: the object of 'a deal to buy'", "Gale Partners is nearing a deal to buy restructuring and "
+         "consulting firm Lantern Advisory for $1 billion, people familiar with the matter said.", "",
+         ("acquisition", "Lantern Advisory", {"amount": 1e9, "acquirer": "Gale Partners", "status": "talks"})),
+        ("names: an X-based modifier is not the object", "Gale Partners agreed to acquire Kettering-owned "
+         "restaurant group Lantern Inc for $1 billion.", "", ("acquisition", "Lantern Inc", {"amount": 1e9})),
+        ("names: a sub-heading in capitals is not a name", "Aloha Air filed for bankruptcy on Monday. "
+         "'PRICING PRESSURE' In its bankruptcy filing, Aloha Air blamed a rival.", "", ("bankruptcy", "Aloha Air", {})),
+    ],
+)
+def test_wild_news_rules_positive(ex: Extractor, rule: str, text: str, title: str, expect: tuple) -> None:
+    typ, company, fields = expect
+    found = [e for e in events(ex, text, title=title) if e.type == typ]
+    assert [e.company for e in found] == [company], (rule, found)
+    for k, v in fields.items():
+        assert getattr(found[0], k) == v, (rule, k, found[0])
+
+
+def test_headline_initials_alias_the_body_name(ex: Extractor) -> None:
+    evs = events(ex, "Bank of Avalon Corp plans to cut 3,000 jobs, people familiar with the matter said.",
+                 title="BofA job cuts could reach 3,000")
+    assert [(e.type, e.company) for e in evs] == [("layoff", "Bank of Avalon Corp")]

@@ -36,6 +36,7 @@ _CONNECT = frozenset(["&", "of", "de", "du", "la", "van", "von", "der", "den", "
 _MODIFIED = frozenset("""plant plants factory factories unit division office offices store stores market markets
 maker makers customers users government economy regulators officials banks authorities operations business
 site sites facility facilities headquarters subsidiary arm affiliate branch region state city stock exchange
+administration
 -based based startup start-up company firm provider developer operator""".split())
 _HARD_SUFFIX = frozenset(["plc", "llc", "ltd", "ltd.", "inc", "inc.", "corp", "corp.", "co", "co.", "gmbh", "ag", "sa",
                           "nv", "bv", "spa", "ab", "asa", "oyj", "llp", "lp", "s.a.", "n.v.", "b.v.", "s.p.a.", "kgaa"])
@@ -71,6 +72,7 @@ class NameVocab:
             nc = [s.lower() for s in data["non_company"]]
             self.person_titles = frozenset(s.lower() for s in data["person_titles"])
             self.org_heads = frozenset(s.lower() for s in data["org_heads"])
+            self.descriptors = frozenset(s.lower() for s in data["descriptors"])
             self.headline_prefix = compile_regex(data["headline_prefix"], "names.json")
             self.headline_suffix = compile_regex(data["headline_suffix"], "names.json", re.IGNORECASE)
         except (KeyError, TypeError, AttributeError) as exc:
@@ -189,15 +191,20 @@ def same_company(short: str, long: str) -> bool:
         return True
     if len(a) == 1 and 2 <= len(a[0]) <= 5:
         initials = "".join(w[0] for w in b if w not in _ACRO_SKIP)
-        return len(initials) >= 2 and initials == a[0]
+        if len(initials) >= 2 and initials == a[0]:
+            return True
+        return len(b) >= 3 and "".join(w if w == "of" else w[0] for w in b) == a[0]  # "BofA"
     return False
+
+
+_MONEY_SIGNS = frozenset("$€£¥")
 
 
 def is_namey(text: str) -> bool:
     """True when a token looks like part of a name (capitalised, camel-case, digit-led)."""
     c = text[0]
     if c.isupper():
-        return any(ch.isalpha() for ch in text)
+        return any(ch.isalpha() for ch in text) and _MONEY_SIGNS.isdisjoint(text)  # not "S$550.5"
     if c.isdigit():
         return any(ch.isupper() for ch in text) and any(ch.isalpha() for ch in text) and not text.isupper()
     if c.islower():
@@ -255,8 +262,10 @@ class Sent:
                   and not _TICKER_TOKEN.match(t))
             if ok and (i == 0 or self.toks[i - 1] in ('"', "“", "(", "-", "--", ":")):
                 nxt = self.lows[i + 1] if i + 1 < len(self.lows) else ""
-                if low in common or low in v.generic_heads or nxt in _DETERMINERS:
-                    ok = False  # "Startups raised ...", imperative "Slap the word ..."
+                nxt_cap = i + 1 < len(self.toks) and (self.toks[i + 1][:1].isupper() and not self.toks[i + 1].isupper() or (
+                    nxt in ("of", "&") and i + 2 < len(self.toks) and self.toks[i + 2][:1].isupper()))
+                if (low in common and not nxt_cap) or low in v.generic_heads or nxt in _DETERMINERS:
+                    ok = False  # "Startups raised ...", imperative "Slap the word ..." (not "General Motors")
             elif ok and low in v.generic_heads:
                 ok = False
             flags.append(ok)
@@ -294,6 +303,13 @@ class Sent:
                 if namey[j]:
                     j += 1
                     continue
+                if low == "of" and j + 1 < n and self.toks[j + 1][:1].isupper() and self.lows[j + 1] in v.non_company_1 \
+                        and self.lows[i] not in v.person_titles:
+                    j += 2  # "Bank of America", "Bank of China": a place closes the name
+                    continue
+                if low in ("'", "’") and j + 2 < n and self.lows[j + 1] == "n" and namey[j + 2]:
+                    j += 3  # "Linens 'n Things"
+                    continue
                 if low in _CONNECT and j + 1 < n and namey[j + 1] and low != "and" or (
                     low == "-" and not self.ws[j - 1] and not self.ws[j] and j + 1 < n and namey[j + 1]
                 ) or (low == "&" and j + 1 < n and (namey[j + 1] or self.lows[j + 1] in ("co", "co."))):
@@ -304,6 +320,12 @@ class Sent:
             k = j
             while k > i and (self.lows[k - 1] in _CONNECT or self.lows[k - 1] == "-"):
                 k -= 1
+            if k - i >= 2 and (i == 0 or self.headline or not self.toks[i - 1][:1].isalnum()) \
+                    and self.lows[i] in v.descriptors:
+                i += 1  # "Rival DuPont", "Bookseller Borders Group Inc": a capitalised common noun
+            elif i > 0 and self.lows[k - 1] in _HARD_SUFFIX and self.toks[i - 1][:1].isupper() \
+                    and self.lows[i - 1] in v.non_company_1 and (i < 2 or not self.toks[i - 2][:1].isupper()):
+                i -= 1  # "Dow Chemical Co", "Tokyo Electric Power Co": a place or index word opens the name
             self._add(cands, i, k)
             i = j
         if ents:
@@ -316,6 +338,9 @@ class Sent:
         v = self.vocab
         text = self.text[self.starts[i]:self.ends[j - 1]]
         low = text.lower()
+        if not self.headline and j - i >= 2 and all(len(w) >= 4 and w.isalpha() and w.isupper()
+                                                    for w in self.toks[i:j]):
+            return  # "PREDATORY PRICING": a sub-heading in capitals, not a name
         if low in v.non_company_n or low in v.non_company_1:
             return
         # the tail of a longer non-company name split by a listed word ("New York Stock Exchange")
@@ -426,6 +451,11 @@ class Sent:
             low = lows[i]
             if low == ";":
                 break
+            if low in ("--", "—", "–"):
+                j = next((k for k in range(i - 1, lo - 1, -1) if lows[k] == low), -1)
+                if j >= 0:
+                    i = j - 1  # "Alteco and Mag Import -- which control ... Gecina -- said": skip the aside
+                    continue
             if low == ",":
                 commas += 1
             elif pron_at < 0:
@@ -468,6 +498,11 @@ class Sent:
         for i in range(start - 1, max(lo - 1, start - 40), -1):
             if self.lows[i] == ",":
                 c = self._by_end.get(i)
+                if c is None and i > 0 and _TICKER_TOKEN.match(self.toks[i - 1]):
+                    c = self._by_end.get(i - 1)  # "ABN Amro Bank NV AAH.AS, the biggest Dutch bank"
+                if c is None and i > 0 and self.toks[i - 1] == ")":
+                    k = next((k for k in range(i - 2, max(-1, i - 8), -1) if self.toks[k] == "("), -1)
+                    c = self._by_end.get(k) if k > 0 else None  # "Religare Health Trust (RHT), which ..."
                 if c is not None and not c.person:
                     return c
                 return None
@@ -500,12 +535,19 @@ class Sent:
             if c is not None:
                 if c.person:
                     return None
+                if c.end + 1 < hi and self.toks[c.end] == "-" and not self.ws[c.end - 1] \
+                        and self.toks[c.end + 1][:1].islower() and skipped < max_skip:
+                    i = c.end + 2  # "Apollo-owned restaurant group CKE": the name modifies the object
+                    skipped += 1
+                    continue
                 return c if self._ends_np(c) else None
             low = self.lows[i]
             if low in self._OBJECT_BLOCK:
                 return None
+            between = low in ("and", "or") and skipped > 0 and i + 1 < hi and self.toks[i + 1].isalpha() \
+                and self.toks[i + 1].islower()  # "restructuring and consulting firm AlixPartners"
             if (low in self._SKIP_BEFORE_OBJECT or (low.isalpha() and low.islower() and low not in _AFTER_NAME_OK)
-                    or low in ("-", "'s", "’s")) and skipped < max_skip:
+                    or low in ("-", "'s", "’s") or between) and skipped < max_skip:
                 skipped += 1
                 i += 1
                 continue

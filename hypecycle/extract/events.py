@@ -42,6 +42,11 @@ services app apps website websites product products feature features platform ga
 fund funds""".split())
 _EXCHANGE = re.compile(r"\b(?:nasdaq|nyse|stock exchange|exchange|shares|stock|u\.s\.|hong kong|london|"
                        r"public|ipo|float|bourse|board|star market)\b")
+#: Venture context: money raised by a company with no round, investor or venture word in the
+#: sentence is a loan, a share sale or aid as often as equity; such a draft only adds fields.
+VENTURE_CONTEXT = re.compile(r"\b(?:series [a-z]|(?:pre-)?seed|angel|rounds?|(?:co-)?led by|backers?|investors?|venture|"
+                      r"ventures|valuation|valued|valuing|start-?ups?|crowdfunding|accelerator|private equity|"
+                      r"equity (?:funding|financing|investment|stake))\b")
 _FUND_OBJECT = re.compile(r"(?<!from )(?<!by )\b(?:fund|funds|vehicle|fund-of-funds)\b(?!ing)")
 
 
@@ -53,6 +58,40 @@ def _fund_closing(text: str) -> bool:
             continue
         return True
     return False
+
+
+#: Words after a shutdown verb that leave the company as what closes ("shut down on Monday").
+_SHUT_FREE = frozenset("""on in at by after before as and or but for from to with amid following due because
+when while until this next last later early immediately completely permanently entirely temporarily
+operations business businesses company itself themselves all doors altogether its their the a an his her
+remaining entire""".split())
+_FUND_WORDS = frozenset(["fund", "funds", "funding", "vehicle", "trust", "portfolio"])
+
+
+#: A whole business closed by its owner: "shut down its newest chain, Forth & Towne".
+_WHOLE_UNIT = frozenset(["chain", "brand", "unit", "division", "subsidiary", "business"])
+
+
+def _unit_name(sent: Sent, te: int, hi: int) -> Cand | None:
+    """The name of the chain, brand or unit a shutdown verb closes ("its newest chain, Forth &
+    Towne", "its Forth & Towne chain"), or ``None``."""
+    for i in range(te, min(hi, te + 8)):
+        c = sent.cand_starting_at(i)
+        if c is not None:
+            return None if c.person else c
+        if sent.lows[i] in (";", ".", ":") or (sent.lows[i] == "," and sent.lows[i - 1] not in _WHOLE_UNIT):
+            return None
+    return None
+
+
+def _phrase(lows: list[str], start: int, n: int) -> list[str]:
+    """Up to ``n`` tokens from ``start``, stopping at a clause boundary."""
+    out = []
+    for w in lows[start:start + n]:
+        if w in (",", ";", ".", ":", "--", "—"):
+            break
+        out.append(w)
+    return out
 
 
 _HOLDER_NOUNS = frozenset(["shareholders", "shareholder", "investors", "investor", "backers", "backer", "stakeholders"])
@@ -296,6 +335,10 @@ class EventRules:
                 return True
         return False
 
+    def types_in(self, low: str) -> set[str]:
+        """Event types with some trigger word in lower-case ``low`` (the headline and lead)."""
+        return {self.entries[int(m.lastgroup[1:])]["type"] for m in self.trigger_re.finditer(low)}  # type: ignore[index]
+
     # -- the rules -----------------------------------------------------------------------
     def find(self, sent: Sent, resolve: Callable[[], str | None], year: int | None = None
              ) -> tuple[list[Draft], list[str]]:
@@ -349,10 +392,12 @@ class EventRules:
                 continue
             if not sent.headline and _in_proper_name(sent, tr.t, tr.te):
                 continue  # "National Venture Capital Association", "First Day Motions"
-            pre = low[sent.starts[max(0, tr.t - 4)]:tr.start] if tr.t > 0 else ""
-            if "," not in pre and self.neg_before.search(pre):
+            pre = low[sent.starts[max(0, tr.t - 4)]:tr.start].rsplit(",", 1)[-1] if tr.t > 0 else ""
+            if self.neg_before.search(pre):
                 continue
             if e["role"] != "ref" and self._is_background(sent, low, tr, hi, year):
+                continue
+            if e["role"] != "ref" and _in_context_phrase(sent, tr, year):
                 continue
             d = self._frame(sent, low, tr, lo, hi, money, resolve, refs)
             if d is not None and d.status != "skip":
@@ -374,6 +419,9 @@ class EventRules:
         comma = next((i for i in range(min(tr.t, 10)) if sent.lows[i] == ","), -1)
         if comma > 0 and self.background.search(low, 0, sent.starts[comma]):
             return True
+        # "The move comes a month after reports that X was in talks ...": what follows is the earlier news
+        if _SPAN_AFTER.search(low, 0, tr.start):
+            return True
         # news style dates the current story by weekday; a calendar date in a past-tense clause is history
         md = self.month_day.search(low, a, max(a, b))
         if md is not None and not self.future.search(low, a, max(a, b)):
@@ -385,6 +433,9 @@ class EventRules:
                     continue
                 if m.start() > tr.start:
                     continue
+            if g.endswith(("after", "before")) or g.startswith("when"):
+                if m.start() > tr.start:
+                    continue  # "filed on Thursday, three years after being acquired": the later clause is history
             yrs = re.findall(r"(?:19|20)\d\d", g)
             if yrs and year is not None and int(yrs[0]) >= year:
                 continue
@@ -418,12 +469,27 @@ class EventRules:
             company = subj(t)
         elif role == "shut":
             nxt = sent.lows[te:te + 4]
-            if any(w in _FACILITY for w in nxt) or (nxt and nxt[0] in ("its", "their", "the", "a") and
-                                                    not any(w in ("operations", "business", "company", "doors")
-                                                            for w in nxt)):
+            phrase = _phrase(sent.lows, te, 7)
+            unit = _unit_name(sent, te, hi) if any(w in _WHOLE_UNIT for w in sent.lows[te:te + 6]) else None
+            whole = tr.text.startswith("liquidat") and (  # "liquidate its remaining stores": the whole chain
+                any(w in ("all", "remaining", "entire") for w in tr.text.split() + phrase)
+                or tr.text.endswith(("company", "business", "operations")))
+            if tr.text.startswith("liquidat") and not whole:
+                return None  # "liquidate the stores": some stores
+            if unit is None and not whole and (any(w in _FACILITY for w in phrase) or (
+                    nxt and nxt[0] in ("its", "their", "the", "a") and
+                    not any(w in ("operations", "business", "company", "doors") for w in nxt))):
                 return None
-            obj = sent.right_object(te, hi, max_skip=1)
+            if nxt and nxt[0].isalpha() and nxt[0].islower() and nxt[0] not in _SHUT_FREE \
+                    and not nxt[0].endswith("ly"):
+                return None  # "shut down shipments", "wound down production": a thing, not the company
+            obj = unit or sent.right_object(te, hi, max_skip=1)
             company = obj if obj is not None else subj(t)
+            if isinstance(company, Cand) and (
+                    company.start > 0 and sent.lows[company.start - 1] in _FUND_WORDS
+                    or company.text.split()[-1].lower() in _FUND_WORDS
+                    or company.end <= t and any(w in _FACILITY for w in _phrase(sent.lows, company.end, t - company.end))):
+                return None  # "hedge fund Density to shut down", "BP spill fund winding down"
         elif role == "object":
             company = sent.right_object(te, hi)
             if isinstance(company, Cand) and company.poss:
@@ -504,6 +570,8 @@ class EventRules:
             if role in ("object_prep",) and agent_name:
                 agents = self._conj_names(sent, agent) if isinstance(agent, Cand) else [agent_name]
             d.investors = agents + [x for x in self._investors(sent, low, tr, hi, {name.lower()}) if x not in agents]
+            if not d.weak and not d.round and not d.investors and not VENTURE_CONTEXT.search(low):
+                d.weak = "plain"  # "needs to raise $11.5 billion", "$2.25 billion financing package"
         if typ in ("funding", "ipo") or (typ == "acquisition" and amount is None):
             val = self._money_for(money, 0, t, te, len(sent.toks), roles=("valuation",))
             if val is None:
@@ -594,6 +662,8 @@ class EventRules:
                 if sent.lows[i] in ("of", "for"):
                     target = sent.right_object(i + 1, hi, max_skip=4)
                     break
+            if target is None and tr.text.endswith(("buy", "acquire", "purchase")):
+                target = sent.right_object(te, hi)  # "a deal to buy consulting firm AlixPartners"
             by = sent.after_word(te, {"by"}, hi, within=3)
             if target is None and by is not None:
                 return (sent.possessor(t) or sent.name_before(t) or subj(t)), by
@@ -607,6 +677,10 @@ class EventRules:
                 return None, None
         preps = set(e.get("noun_preps", ("of", "by", "for")))
         c = sent.possessor(t) or sent.name_before(t)
+        if typ == "funding" and c is not None and tr.text.startswith("investment"):
+            c = sent.after_word(te, {"in", "into"}, hi, within=3)  # "General Atlantic's investment in Box"
+            if c is None:
+                return None, None
         if c is not None and c.start > 0 and sent.lows[c.start - 1] in ("the", "this", "that") and typ != "layoff":
             self._ref = True  # "Unlike the Blackstone IPO, ...": a reference to a known event
         if c is None:
@@ -630,6 +704,52 @@ class EventRules:
         if typ == "ipo" and tr.text in ("ipo", "initial public offering") and tr.end < len(low) and low[tr.end:tr.end + 1] == "s":
             return None, None
         return c, None
+
+
+#: Prepositions that make an event noun or gerund the circumstance of another statement
+#: ("after its IPO", "since filing for bankruptcy", "a write-down related to its acquisition of X").
+_CONTEXT_PREP = frozenset(["after", "following", "since", "before", "amid", "despite", "during", "until", "upon",
+                           "over", "like", "unlike", "ahead", "prior"])
+_CONTEXT_TO = frozenset(["related", "linked", "tied", "due", "connected", "relating", "thanks", "prior", "ahead",
+                         "leading", "run-up", "lead-up", "associated"])
+_NP_INNER = frozenset(["its", "their", "his", "her", "the", "a", "an", "this", "that", "own", "planned", "proposed",
+                       "failed", "pending", "recent", "controversial", "'s", "’s", "$", "€", "£", "¥", "million",
+                       "billion", "bln", "mln", "being", "having", "of", "-"])
+_SPAN_AFTER = re.compile(r"\b(?:a|one|two|three|four|five|six|several|few|\d+) (?:days?|weeks?|months?|years?|decades?) "
+                         r"after (?:reports?|news|word|it|the company)\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _in_context_phrase(sent: Sent, tr: _Trig, year: int | None) -> bool:
+    """True when an event noun or gerund is the circumstance of the sentence, not its news:
+    governed by a temporal or causal preposition ("after its IPO", "since filing for
+    bankruptcy", "related to its acquisition of X"), or dated by an earlier year ("its 2009
+    bankruptcy", "Endemol's November 2005 listing")."""
+    e = tr.entry
+    first = tr.text.split(" ", 1)[0]
+    if not (e["role"] == "noun" or first.endswith("ing")):
+        return False
+    lows = sent.lows
+    i = tr.t - 1
+    steps = 0
+    while i >= 0 and steps < 7:
+        w = lows[i]
+        if _YEAR.fullmatch(w) and year is not None and int(w) < year and tr.t - i <= 4:
+            return True
+        if w in _NP_INNER or w[:1].isdigit() or sent.cand_ending_at(i + 1) is not None and e["role"] == "noun":
+            c = sent.cand_ending_at(i + 1)
+            i = (c.start - 1) if c is not None else i - 1
+            steps += 1
+            continue
+        break
+    if i < 0:
+        return False
+    w = lows[i]
+    if w in ("to", "of", "with") and i > 0 and lows[i - 1] in _CONTEXT_TO:
+        return True
+    if w in ("ahead", "prior"):
+        return False  # only "ahead of" / "prior to", seen above as "of" / "to"
+    return w in _CONTEXT_PREP
 
 
 def _in_proper_name(sent: Sent, t: int, te: int) -> bool:

@@ -327,10 +327,13 @@ class Extractor:
             found, _ = self.rules.find(tsent, lambda: state.body_subject(), year)
             words = [w for w in tclean.split() if w[:1].isalpha()]
             title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+            speaker = _SPEAKER.match(tclean)
             for d in found:
                 d.sentence = -1
                 if title_case and body.strip() and d.company not in body:
                     continue
+                if speaker and normalise_company(speaker.group(1)) == normalise_company(d.company):
+                    continue  # "Moody's: city's bankruptcy filing credit negative": who speaks, not the subject
                 tdrafts.append(d)
         if not drafts and not tdrafts:
             return ()
@@ -470,18 +473,25 @@ class Extractor:
 
 _TICKER_CODE = (r"[A-Z0-9]{1,6}\.(?:N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|AX|SA|KS|KQ|BO|NS|SI|TW|F|MC|ST|CO|"
                 r"OL|HE|BR|VX|S|Z|TA|J|MX|BA|IS)(?![.\w])")  # "FOO.N", not "U.S."
+#: What follows a listed company's name: its ticker or its shares.
+_LISTED_AFTER = re.compile(rf"[\w.&'’ -]{{0,40}}?\s(?:{_TICKER_CODE}|\((?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX)\s*:)"
+                           rf"|(?:\s+[A-Z][\w.&-]*){{0,3}}(?:'s|’s)?\s+(?:shares|stock)\b")
+#: A headline that opens with its source: "Moody's: ...", "Analyst: ...".
+_SPEAKER = re.compile(r"^\s*([A-Z][\w.&'’ -]{0,40}?)\s*:\s")
 
 
 def _listed(name: str, text: str) -> bool:
     """True when ``text`` marks company ``name`` as listed: a ticker after it ("Foo Inc FOO.N",
     "(NYSE: FOO)") or its shares or stock ("Foo shares", "shares of Foo")."""
-    head = re.escape(_clean_name(name).split(" ")[0]) if name.strip() else ""
+    head = _clean_name(name).split(" ")[0] if name.strip() else ""
     if len(head) < 2:
         return False
-    rx = re.compile(rf"\b{head}\b(?:[\w.&'’ -]{{0,40}}?\s(?:{_TICKER_CODE}|\((?:NYSE|NASDAQ|Nasdaq"
-                    rf"|LSE|TSX|ASX)\s*:)|(?:\s+[A-Z][\w.&-]*){{0,3}}(?:'s|’s)?\s+(?:shares|stock)\b)"
-                    rf"|shares (?:of|in) {head}\b")
-    return rx.search(text) is not None
+    if f"shares of {head}" in text or f"shares in {head}" in text:
+        return True
+    for m in re.finditer(rf"\b{re.escape(head)}\b", text):
+        if _LISTED_AFTER.match(text, m.end()):
+            return True
+    return False
 
 
 def _fill(old: Draft, d: Draft) -> None:
