@@ -128,8 +128,6 @@ class Draft:
     #: "" for a report of the event; "hedge" (could, may consider, if ...) or "ref" (a definite
     #: reference such as "the job cuts") only add fields to a reported event of the same type.
     weak: str = ""
-    #: id of the trigger entry that framed the draft (a feature of the event filter).
-    trigger: str = ""
 
 
 @dataclass(slots=True)
@@ -534,7 +532,7 @@ class EventRules:
         if agent_name and agent_name.lower() == name.lower():
             agent_name = None
         clause = low[sent.starts[lo] if lo < len(sent.starts) else 0: sent.ends[hi - 1] if hi > 0 else len(low)]
-        d = Draft(typ, name, explicit, evidence=sent.text, weak=weak, trigger=e["id"])
+        d = Draft(typ, name, explicit, evidence=sent.text, weak=weak)
         # conditions
         amount = self._money_for(money, lo, t, te, hi)
         has_round = bool(self.round_of(clause)) or bool(_FUNDING_NOUN.search(clause))

@@ -20,7 +20,6 @@ from typing import Any, Iterable, Iterator
 from hypecycle.errors import ExtractionError, LexiconError, ModelError
 from hypecycle.extract.companies import Cand, Sent, name_vocab, normalise_company, person_words, same_company
 from hypecycle.extract.events import VENTURE_CONTEXT, Draft, event_rules
-from hypecycle.extract.filter import FEATURES, EventFilter, candidate_features, load_event_filter
 from hypecycle.extract.money import fx_table
 from hypecycle.extract.topics import anchor_regex, anchor_words
 from hypecycle.schema import Article, Event, Extraction
@@ -116,11 +115,6 @@ class Extractor:
         Cue lexicon for :class:`hypecycle.extract.topics.CueMatcher` (default: shipped).
     max_chars : int
         Longer texts are cut to this many characters, with a warning in the result.
-    event_filter : bool
-        Drop rule events that the learned precision filter
-        (:mod:`hypecycle.extract.filter`, ``data/events/event_filter.json``) scores below
-        its threshold. It only removes events, never adds or changes one. Off by default:
-        in grouped cross-validation it did not improve F1 (see the model file's ``training``).
 
     Raises
     ------
@@ -138,7 +132,6 @@ class Extractor:
         terms: list[str] | None = None,
         cues: Path | None = None,
         max_chars: int = 1_000_000,
-        event_filter: bool = False,
     ) -> None:
         if model not in MODELS:
             raise ExtractionError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}.")
@@ -147,7 +140,7 @@ class Extractor:
         import spacy
 
         self._settings = {"model": model, "lexicons": lexicons, "terms": terms, "cues": cues,
-                          "max_chars": max_chars, "event_filter": event_filter}
+                          "max_chars": max_chars}
         self.model = model
         self.max_chars = max_chars
         self.nlp = spacy.blank("en")
@@ -156,7 +149,6 @@ class Extractor:
         if model == "sm":
             self.ner = load_sm_ner()
         self.rules = event_rules()
-        self.event_filter: EventFilter | None = load_event_filter() if event_filter else None
         self.fx = fx_table()
         self.vocab = name_vocab()
         self.topics_fallback = False
@@ -236,15 +228,6 @@ class Extractor:
             warnings.append(f"event extraction failed: {type(exc).__name__}: {exc}")
         return Extraction(article.id, article.date, article.title, events, mentions, cues, tuple(warnings))
 
-    def candidates(self, article: Article) -> list[tuple[Event, dict[str, float]]]:
-        """Every event the rules report for ``article``, before the event filter, with its
-        feature vector (see :func:`hypecycle.extract.filter.candidate_features`)."""
-        title = _CONTROL.sub(" ", article.title if isinstance(article.title, str) else "")[:10_000]
-        text = _CONTROL.sub(" ", (article.text if isinstance(article.text, str) else "")[: self.max_chars])
-        found: list[tuple[Event, list[float]]] = []
-        self.events(title, text, article.date.year if hasattr(article.date, "year") else 2000, candidates=found)
-        return [(e, dict(zip(FEATURES, v))) for e, v in found]
-
     def _renew(self) -> None:
         """Start again from fresh pipelines, so that memory stays bounded on any corpus.
 
@@ -300,10 +283,8 @@ class Extractor:
             pieces.append(full[a:b])
         return self.nlp.make_doc("\n\n".join(pieces))
 
-    def events(self, title: str, text: str, year: int, *,
-               candidates: list[tuple[Event, list[float]]] | None = None) -> tuple[Event, ...]:
-        """Events of one article (title and body); see :meth:`extract`. ``candidates``, when
-        given, receives every rule event with its feature vector, before the event filter."""
+    def events(self, title: str, text: str, year: int) -> tuple[Event, ...]:
+        """Events of one article (title and body); see :meth:`extract`."""
         body = _DATELINE.sub(lambda m: " " * len(m.group(0)), text, count=1)
         body = _TICKER.sub(lambda m: " " * len(m.group(0)), body)
         low = body.lower()
@@ -362,15 +343,7 @@ class Extractor:
         if title.strip() and len(spans) > _LEAD + 2:
             self._demote_asides(drafts, state, title, body)
         gaz = [(si, c.text) for si in sorted(state.cache) for c in state.cache[si].cands if not c.person]
-        sources: list[Draft] = []
-        out = self._finish(drafts + tdrafts, year, gaz, sources)
-        if out and (self.event_filter is not None or candidates is not None):
-            feats = candidate_features(out, sources, drafts + tdrafts, title, body, spans, year, self.rules)
-            if candidates is not None:
-                candidates.extend(zip(out, feats))
-            if self.event_filter is not None:
-                out = self.event_filter.keep(out, feats)
-        return tuple(out)
+        return tuple(self._finish(drafts + tdrafts, year, gaz))
 
     # -- internals -----------------------------------------------------------------------
     def _confirm_funding(self, drafts: list[Draft], title: str, text: str) -> None:
@@ -441,8 +414,7 @@ class Extractor:
                     if x not in d.investors and x.lower() != d.company.lower():
                         d.investors.append(x)
 
-    def _finish(self, drafts: list[Draft], year: int, gazetteer: list[tuple[int, str]] = (),
-                sources: list[Draft] | None = None) -> list[Event]:
+    def _finish(self, drafts: list[Draft], year: int, gazetteer: list[tuple[int, str]] = ()) -> list[Event]:
         """Merge drafts into events: one per type and company, aliases resolved, weak drafts folded in.
 
         ``gazetteer`` holds the names of the parsed sentences as ``(sentence, name)``. A
@@ -450,8 +422,7 @@ class Extractor:
         lead, then the headline, then later sentences are merged in that order, so fields
         stated early win. A hedged draft (``weak="hedge"``) or a definite reference
         (``"ref"``) only fills fields of a reported event of the same type and company; a
-        reference with no reported event of its type stands for one. ``sources``, when
-        given, receives the merged draft of each event, in the same order.
+        reference with no reported event of its type stands for one.
         """
         book = _AliasBook(gazetteer)
         for d in drafts:
@@ -497,8 +468,6 @@ class Extractor:
                 investors=inv, acquirer=d.acquirer, count=d.count, status=d.status,
                 evidence=d.evidence.strip()[:600],
             ))
-            if sources is not None:
-                sources.append(d)
         return out
 
 
