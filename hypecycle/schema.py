@@ -13,15 +13,11 @@ from typing import Any
 
 EVENT_TYPES = ("funding", "ipo", "acquisition", "bankruptcy", "shutdown", "layoff")
 
-#: Columns of the ``articles`` table and of article frames.
-ARTICLE_COLUMNS = ("id", "date", "title", "text", "url", "source", "content_hash")
 #: Columns of event frames (``hypecycle events``); ``investors`` is "; "-joined in CSV.
 EVENT_COLUMNS = (
     "article_id", "date", "type", "company", "round", "amount", "currency", "amount_usd",
     "valuation", "valuation_usd", "investors", "acquirer", "count", "status", "evidence",
 )
-#: Columns of mention frames: one row per article, topic and canonical term.
-MENTION_COLUMNS = ("article_id", "date", "topic", "term", "count")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from hypecycle.schema import EVENT_COLUMNS
 from hypecycle.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,6 +80,7 @@ def test_ingest_extracts_then_events_and_terms_query_the_store(corpus, run_cli, 
     r = run_cli("events", "--store", store, "--since", "2012-01-01", "--format", "json")
     rows = [json.loads(x) for x in r.stdout.splitlines()]
     assert rows and all(x["date"] >= "2012-01-01" for x in rows)
+    assert tuple(rows[0]) == EVENT_COLUMNS
     assert "Nimbusly" not in r.stdout
     r = run_cli("terms", "--store", store, "--term", "cloud computing", "--term", "fiber optic",
                 "--by", "year", "--format", "json")
