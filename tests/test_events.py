@@ -286,3 +286,109 @@ def test_headline_initials_alias_the_body_name(ex: Extractor) -> None:
     evs = events(ex, "Bank of Avalon Corp plans to cut 3,000 jobs, people familiar with the matter said.",
                  title="BofA job cuts could reach 3,000")
     assert [(e.type, e.company) for e in evs] == [("layoff", "Bank of Avalon Corp")]
+
+
+@pytest.mark.parametrize(
+    "rule,text,title",
+    [
+        ("funding: a listed company's ticker in parentheses, and its initials",
+         "Kettering International Group Inc ( KIG.N ) said on Thursday it would raise $12.5 billion. "
+         "KIG said it expected to raise $7.5 billion of the total from investors.", ""),
+        ("hedge: an indefinite event noun governed by a modal",
+         "Analysts said a bankruptcy filing by Orbisol would trigger losses for suppliers.", ""),
+        ("hedge: any takeover imagined", "Officials warned that any takeover of Lantern Systems by Kettering "
+         "could hurt the province.", ""),
+        ("hedge: a bankruptcy filing a company may need", "Orbisol's chief executive said the company would need "
+         "to file for bankruptcy in order to restructure.", ""),
+        ("ipo: an IPO only named, as the setting of other news",
+         "Brokers lost money on the Pinefield IPO glitch, the exchange said on Tuesday.", ""),
+        ("bankruptcy: a bankruptcy only named", "The court-appointed examiner investigating Lantern Co's "
+         "bankruptcy said he found some evidence of dishonesty.", ""),
+        ("names: a sentence-opening participle is not a company", "Disheartened by the layoffs of the past year, "
+         "workers are leaving.", ""),
+    ],
+)
+def test_salience_rules_negative(ex: Extractor, rule: str, text: str, title: str) -> None:
+    assert events(ex, text, title=title) == (), rule
+
+
+def test_headline_story_demotes_other_companies_of_its_type(ex: Extractor) -> None:
+    text = ("Gale Partners agreed on Monday to buy Lantern Systems for $2 billion. The deal needs approval. "
+            "Kettering bought Orbisol Labs for $400 million, the company said. Analysts welcomed the price.")
+    evs = events(ex, text, title="Gale Partners to buy Lantern Systems for $2 billion")
+    assert [(e.type, e.company) for e in evs] == [("acquisition", "Lantern Systems")]
+
+
+def test_headline_story_keeps_a_company_sharing_the_story_sentence(ex: Extractor) -> None:
+    text = ("A court will decide next week whether to accept the filing by Alteco. "
+            "Earlier, Alteco and Pinefield Import said they were filing for bankruptcy.")
+    evs = events(ex, text, title="Court to rule on Alteco bankruptcy filing")
+    assert {e.company for e in evs if e.type == "bankruptcy"} >= {"Alteco", "Pinefield Import"}
+
+
+@pytest.mark.parametrize(
+    "rule,text,expect",
+    [
+        ("ipo: an IPO that could raise money is a plan, not a hypothesis",
+         "The firms planned an initial public offering of Lantern Health that could be worth up to $4 billion.",
+         ("ipo", "Lantern Health")),
+        ("names: sector words joined by 'and' are one name",
+         "Tessaro Oil and Gas will float on London's junior market on Monday, raising 118 million pounds.",
+         ("ipo", "Tessaro Oil and Gas")),
+        ("names: a participle name capitalised mid-sentence is a company",
+         "Shares rose after Kestrel said Boxing will cut 300 jobs.", ("layoff", "Boxing")),
+    ],
+)
+def test_salience_rules_positive(ex: Extractor, rule: str, text: str, expect: tuple) -> None:
+    typ, company = expect
+    assert [e.company for e in events(ex, text) if e.type == typ] == [company], rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kettering said it bought 11.5 million shares of Lantern Systems on the open market.",
+        "The government took over Orbisol and Pinefield stakes in two oil projects last week.",
+    ],
+)
+def test_buying_a_holding_is_not_an_acquisition(ex: Extractor, text: str) -> None:
+    assert [e for e in events(ex, text) if e.type == "acquisition"] == [], text
+
+
+@pytest.mark.parametrize(
+    "text,amount",
+    [
+        ("Kettering said it acquired Lantern Media, a library of user-generated and user-submitted videos and "
+         "clips, for $1.1 million.",
+         1.1e6),
+        ("Orbisol Corp. agreed to acquire Pinefield Holdings Inc. for about 1 billion in stock.", 1e9),
+    ],
+)
+def test_acquisition_price_away_from_the_verb_or_without_sign(ex: Extractor, text: str, amount: float) -> None:
+    found = [e for e in events(ex, text) if e.type == "acquisition"]
+    assert len(found) == 1 and found[0].amount == amount and found[0].currency == "USD", found
+
+
+def test_a_count_without_sign_is_not_a_price(ex: Extractor) -> None:
+    found = [e for e in events(ex, "Orbisol agreed to acquire Pinefield Telecom and its 2 million subscribers.")
+             if e.type == "acquisition"]
+    assert found and found[0].amount is None
+
+
+def test_a_labour_statistics_office_is_not_an_employer(ex: Extractor) -> None:
+    assert [e for e in events(ex, "The Department of Labor said layoffs were abating.") if e.type == "layoff"] == []
+
+
+@pytest.mark.parametrize(
+    "text,weak",
+    [
+        ("Orbisol hopes the new licence gives it more funding flexibility.", "plain"),
+        ("Orbisol, a start-up, hopes the new licence gives it more funding flexibility.", ""),
+    ],
+)
+def test_bare_funding_needs_startup_talk(ex: Extractor, text: str, weak: str) -> None:
+    from hypecycle.extract.events import Draft
+
+    d = Draft("funding", "Orbisol", True, evidence=text)
+    ex._confirm_funding([d], "", text)  # noqa: SLF001 - the rule on one draft with no money, round or investor
+    assert d.weak == weak

@@ -156,6 +156,9 @@ def normalise_company(name: str | None) -> str:
 _TICKER_TOKEN = re.compile(r"^[A-Z0-9]{1,6}\.[A-Z]{1,3}$")  # "KKR.UL", "GOOG.O": a ticker, not a name
 _NAME_PART = frozenset(["investments", "investment", "securities", "venture", "southern", "northern", "eastern",
                         "western", "global", "first", "new", "total"])
+#: Sector words that names join with "and" ("Oil and Gas", "Power and Light", "Gas and Electric").
+_SECTOR_PAIR = frozenset(["oil", "gas", "power", "light", "electric", "water", "energy", "mining", "exploration",
+                          "production"])
 _ACRO_SKIP = frozenset(["and", "of", "the", "&", "de", "for"])
 
 
@@ -306,6 +309,10 @@ class Sent:
                 if low == "of" and j + 1 < n and self.toks[j + 1][:1].isupper() and self.lows[j + 1] in v.non_company_1 \
                         and self.lows[i] not in v.person_titles:
                     j += 2  # "Bank of America", "Bank of China": a place closes the name
+                    continue
+                if low == "and" and j + 1 < n and namey[j + 1] and self.lows[j - 1] in _SECTOR_PAIR \
+                        and self.lows[j + 1] in _SECTOR_PAIR:
+                    j += 2  # "Eland Oil and Gas", "Pacific Gas and Electric": one name, not two
                     continue
                 if low in ("'", "’") and j + 2 < n and self.lows[j + 1] == "n" and namey[j + 2]:
                     j += 3  # "Linens 'n Things"

@@ -47,6 +47,10 @@ _EXCHANGE = re.compile(r"\b(?:nasdaq|nyse|stock exchange|exchange|shares|stock|u
 VENTURE_CONTEXT = re.compile(r"\b(?:series [a-z]|(?:pre-)?seed|angel|rounds?|(?:co-)?led by|backers?|investors?|venture|"
                       r"ventures|valuation|valued|valuing|start-?ups?|crowdfunding|accelerator|private equity|"
                       r"equity (?:funding|financing|investment|stake))\b")
+#: Words only startup financing uses (stricter than VENTURE_CONTEXT: no "investors", "private equity", "valued").
+STARTUP_CONTEXT = re.compile(r"\b(?:series [a-z]|(?:pre-)?seed|angel investors?|(?<!joint )venture(?: capital|-backed)?|"
+                             r"ventures|start-?ups?|crowdfunding|accelerator|(?:funding|financing|investment) rounds?|"
+                             r"rounds? of (?:funding|financing|investment))\b")
 _FUND_OBJECT = re.compile(r"(?<!from )(?<!by )\b(?:fund|funds|vehicle|fund-of-funds)\b(?!ing)")
 
 
@@ -155,6 +159,8 @@ def _compile_gate(pattern: str):
 
 class EventRules:
     """The trigger lexicon compiled once; :meth:`find` runs it on one sentence."""
+
+    startup_context = STARTUP_CONTEXT
 
     def __init__(self) -> None:
         data = load_json("triggers.json")
@@ -401,7 +407,11 @@ class EventRules:
                 continue
             d = self._frame(sent, low, tr, lo, hi, money, resolve, refs)
             if d is not None and d.status != "skip":
-                if not d.weak and d.type != "bankruptcy" and self._hedged(sent, low, tr, lo):
+                if not d.weak and self._hedged(sent, low, tr, lo):
+                    d.weak = "hedge"
+                if not d.weak and _hypothetical_noun(sent, low, tr):
+                    d.weak = "hedge"
+                if d.weak in ("", "ref") and _bare_noun(sent, low, tr, d):
                     d.weak = "hedge"
                 drafts.append(d)
         return drafts, refs
@@ -494,6 +504,8 @@ class EventRules:
             company = sent.right_object(te, hi)
             if isinstance(company, Cand) and company.poss:
                 return None
+            if typ == "acquisition" and isinstance(company, Cand) and _holding_object(sent, te, company):
+                return None  # "bought 11.5 million shares of X", "took over X and Y stakes in ..."
             if not e.get("no_subject"):
                 agent = subj(t)
         elif role == "object_prep":
@@ -535,6 +547,8 @@ class EventRules:
         d = Draft(typ, name, explicit, evidence=sent.text, weak=weak)
         # conditions
         amount = self._money_for(money, lo, t, te, hi)
+        if amount is None and typ == "acquisition":
+            amount = _price_for(sent, low, money, te, hi)
         has_round = bool(self.round_of(clause)) or bool(_FUNDING_NOUN.search(clause))
         conds = {
             "money": amount is not None,
@@ -750,6 +764,91 @@ def _in_context_phrase(sent: Sent, tr: _Trig, year: int | None) -> bool:
     if w in ("ahead", "prior"):
         return False  # only "ahead of" / "prior to", seen above as "of" / "to"
     return w in _CONTEXT_PREP
+
+
+_INDEFINITE = frozenset(("a", "an", "any", "another"))
+_MODAL_AFTER = re.compile(r"(?:(?!\b(?:that|which)\b)[^,;:.]){0,80}?\b(?:would|could|might|may|can)\b")  # not "an IPO that could raise"
+
+
+def _hypothetical_noun(sent: Sent, low: str, tr: _Trig) -> bool:
+    """True when an indefinite event noun is the subject of a modal: a deal imagined, not
+    reported ("a bankruptcy filing by X would trigger ...", "any takeover of Y could hurt ...").
+    A reported deal is definite ("the acquisition would create ...")."""
+    if tr.entry["role"] != "noun":
+        return False
+    i, steps = tr.t - 1, 0
+    while i >= 0 and steps < 3 and sent.lows[i] not in _INDEFINITE:
+        c = sent.cand_ending_at(i + 1)
+        i = c.start - 1 if c is not None else i - 1
+        steps += 1
+    if i < 0 or sent.lows[i] not in _INDEFINITE:
+        return False
+    return _MODAL_AFTER.match(low, tr.end) is not None
+
+
+#: Words that make an IPO or bankruptcy noun news: the filing, pricing, plan or entry itself.
+_NOUN_NEWS = {
+    "ipo": re.compile(r"\b(?:fil(?:e|es|ed|ing)|pric(?:e|es|ed|ing)|plan(?:s|ned|ning)?|intend\w*|prepar\w*|seek\w*|"
+                      r"sought|launch\w*|hir(?:e|es|ed|ing)|mandat\w*|set to|aim\w*|eye\w*|float\w*|list(?:s|ed|ing)?|"
+                      r"debut\w*|rais\w*|sell\w*|sold|go(?:es|ing)? public|went public|trading|expect\w*|"
+                      r"consider\w*|explor\w*|announc\w*|unveil\w*|kick\w* off|start\w*|open\w*|will|to be)\b"),
+    "bankruptcy": re.compile(r"\b(?:fil(?:e|es|ed|ing)|sought|seek\w*|enter\w*|put into|plac\w*|declar\w*|"
+                             r"petition|protection|proceedings?|administration|receivership|liquidation|collaps\w*|"
+                             r"chapter (?:11|7)|went|goes|go into|bankrupt)\b"),
+}
+
+
+def _bare_noun(sent: Sent, low: str, tr: _Trig, d: Draft) -> bool:
+    """True when an IPO or bankruptcy is only named ("the Facebook IPO", "Tribune's
+    bankruptcy"): no money, and no filing, pricing, plan or entry near the noun. A story
+    names an event this way when it is already known, and reports something else."""
+    rx = _NOUN_NEWS.get(d.type)
+    if rx is None or tr.entry["role"] not in ("noun", "ref") or d.amount is not None or d.valuation is not None:
+        return False
+    a = sent.starts[max(0, tr.t - 8)]
+    b = sent.ends[min(len(sent.toks), tr.te + 8) - 1] if sent.toks else len(low)
+    if d.type == "bankruptcy":  # "bankruptcy filing", "bankruptcy protection": the trigger itself says so
+        return rx.search(low, a, b) is None
+    return rx.search(low[a:tr.start] + " " + low[tr.end:b]) is None
+
+
+#: A price stated with no currency sign ("agreed to buy X for about 1 billion in stock", "its 46 billion
+#: acquisition"): some archives lost their "$" signs; such a figure is US dollars.
+_BARE_PRICE = re.compile(r"\b(?:for|at|its|an?)\s+(?:about |around |roughly |nearly |some |more than )?"
+                         r"(\d{1,4}(?:\.\d+)?)\s+(million|billion)\b(?!\s+(?:shares|people|jobs|workers|"
+                         r"customers|users|subscribers|tons|tonnes|barrels|units|square|acres|miles))")
+
+
+def _price_for(sent: Sent, low: str, money: list, te: int, hi: int) -> Money | None:
+    """The price of an acquisition stated away from the verb: "for $X" after a long object
+    ("acquired X, a library of videos, for $1.1 million"), or with no currency sign in a
+    sentence that has no other money."""
+    end = sent.ends[min(hi, len(sent.toks)) - 1] if sent.toks else len(low)
+    for m, ms, _me, role in money:
+        if role == "plain" and te <= ms < hi and ms > 0 and sent.lows[ms - 1] in ("for", "about", "around"):
+            return m
+    if money:
+        return None
+    start = sent.starts[max(0, te - 4)] if sent.toks else 0
+    b = _BARE_PRICE.search(low, start, end)
+    if b is None:
+        return None
+    val = float(b.group(1)) * (1e6 if b.group(2) == "million" else 1e9)
+    return Money(val, "USD", b.start(1), b.end(2), b.group(0))
+
+
+_HOLDING = frozenset(["shares", "share", "stake", "stakes", "stock", "holding", "holdings"])
+
+
+def _holding_object(sent: Sent, te: int, c: Cand) -> bool:
+    """True when what is bought is a holding in the company, not the company: shares or a stake
+    before its name ("bought 11.5 million shares of X") or after it ("X stakes in two projects")."""
+    if any(w in _HOLDING for w in sent.lows[te:c.start]):
+        return True
+    after = sent.lows[c.end:c.end + 4]
+    if after and after[0] == "and":  # "X and Y stakes": the holdings of both
+        return any(w in ("stakes", "shares", "holdings") for w in after[1:4])
+    return bool(after) and after[0] in _HOLDING
 
 
 def _in_proper_name(sent: Sent, t: int, te: int) -> bool:

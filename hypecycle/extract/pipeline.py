@@ -342,6 +342,9 @@ class Extractor:
             state.sent(si)
         if title.strip() and len(spans) > _LEAD + 2:
             self._demote_asides(drafts, state, title, body)
+        if tdrafts:
+            self._headline_story(drafts, tdrafts, state, title)
+        drafts = [d for d in drafts if not _opening_word(d.company, body)]
         gaz = [(si, c.text) for si in sorted(state.cache) for c in state.cache[si].cands if not c.person]
         return tuple(self._finish(drafts + tdrafts, year, gaz))
 
@@ -351,17 +354,31 @@ class Extractor:
         is reported as funding when the article speaks of venture money (investors, a round, a
         valuation, a startup) and the company is not listed (a ticker, "its shares"). A listed
         company's money with no named round is never reported as funding: listed companies
-        raise money by share and debt sales, loans and aid."""
+        raise money by share and debt sales, loans and aid. Nor is a bare mention (no money,
+        round or investor) in an article that never speaks of startup money (a round, venture capital, a start-up)."""
         funding = [d for d in drafts if d.type == "funding" and d.weak in ("", "plain")]
         if not funding:
             return
         venture = VENTURE_CONTEXT.search(title.lower()) or VENTURE_CONTEXT.search(text.lower())
+        startup = self.rules.startup_context.search(title.lower()) or self.rules.startup_context.search(text.lower())
         listed: dict[str, bool] = {}
         for d in funding:
             if d.company not in listed:
                 listed[d.company] = _listed(d.company, text)
+        for d in drafts:  # every company the article names in an event, for the initials below
+            if d.company not in listed:
+                listed[d.company] = _listed(d.company, text)
+        listed_names = [normalise_company(c) for c, yes in listed.items() if yes]
+        listed_names += [_initials(c) for c, yes in listed.items() if yes]
+        for c in listed:  # "AIG" is listed when "American International Group Inc ( AIG.N )" is
+            n = normalise_company(c)
+            if not listed[c] and n and any(m and (n == m or same_company(n, m)) for m in listed_names):
+                listed[c] = True
+        for d in funding:
             if listed[d.company] and d.round is None:
                 d.weak = "plain"
+            elif not startup and d.amount is None and d.valuation is None and d.round is None and not d.investors:
+                d.weak = "plain"  # no money, round or investor, no venture talk: "funding problems", "raised its bid"
             elif d.weak == "plain" and venture:
                 d.weak = ""
 
@@ -386,6 +403,41 @@ class Extractor:
                                                       for m in lead_names if m))
             # the lead names the company and speaks of this kind of event: the body gives details
             if named and d.type in lead_types:
+                continue
+            d.weak = "aside"
+
+    def _headline_story(self, drafts: list[Draft], tdrafts: list[Draft], state: _State, title: str) -> None:
+        """One story per event type: when the headline reports an event, the article is about
+        that event. A body event of the same type whose company is neither the headline's
+        (or its first sentence's) company nor named in the headline is context (a rival's
+        deal, an earlier listing, a market recap), unless its sentence opens a new item."""
+        story: dict[str, list[str]] = {}
+        for d in tdrafts:
+            if not d.weak:
+                story.setdefault(d.type, []).append(normalise_company(d.company))
+        for d in drafts:
+            if d.sentence == 0 and not d.weak and d.type in story:
+                story[d.type].append(normalise_company(d.company))
+        if not story:
+            return
+        head = [normalise_company(c.text) for c in state.make(title, headline=True).cands]
+        names = {t: [n for n in v if n] + [n for n in head if n] for t, v in story.items()}
+
+        def of_story(d: Draft) -> bool:
+            n = normalise_company(d.company)
+            return not n or any(same_company(n, m) or same_company(m, n) for m in names[d.type])
+
+        # a company sharing a sentence with the story's company shares its event ("X and its unit Y filed")
+        together = {(d.type, d.sentence) for d in drafts if d.type in story and not d.weak and of_story(d)}
+        for d in drafts:
+            if d.sentence < 1 or d.weak or d.type not in story or (d.type, d.sentence) in together:
+                continue
+            slow = state.sent(d.sentence).text.lower()
+            if any(m and m in slow for m in story[d.type]):
+                continue
+            if of_story(d):
+                continue
+            if _NEWS_ANCHOR.search(state.sent(d.sentence).text.lower()):
                 continue
             d.weak = "aside"
 
@@ -475,14 +527,37 @@ _TICKER_CODE = (r"[A-Z0-9]{1,6}\.(?:N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|A
                 r"OL|HE|BR|VX|S|Z|TA|J|MX|BA|IS)(?![.\w])")  # "FOO.N", not "U.S."
 #: What follows a listed company's name: its ticker or its shares.
 _LISTED_AFTER = re.compile(rf"[\w.&'’ -]{{0,40}}?\s(?:{_TICKER_CODE}|\((?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX)\s*:)"
+                           rf"|(?:\s+[A-Z][\w.&-]*){{0,4}}\s+\(\s*{_TICKER_CODE}\s*\)"
                            rf"|(?:\s+[A-Z][\w.&-]*){{0,3}}(?:'s|’s)?\s+(?:shares|stock)\b")
 #: A headline that opens with its source: "Moody's: ...", "Analyst: ...".
 _SPEAKER = re.compile(r"^\s*([A-Z][\w.&'’ -]{0,40}?)\s*:\s")
 
 
+_PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}(?:ed|ing)")
+
+
+def _opening_word(name: str, body: str) -> bool:
+    """True when ``name`` is one participle capitalised only because it opens a
+    sentence ("Disillusioned by the layoffs, ...", "Struggling to ..."): a company name is
+    also capitalised inside sentences."""
+    name = name.strip()
+    if not _PARTICIPLE.fullmatch(name):
+        return False
+    return re.search(rf"[a-z,]\s+{re.escape(name)}\b", body) is None
+
+
+def _initials(name: str) -> str:
+    """Initials of a name's capitalised words, a trailing legal form dropped ("American International
+    Group Inc" -> "aig"): the short form news uses for a listed company."""
+    words = [w for w in re.findall(r"[A-Z][\w&-]*", name)]
+    while words and words[-1].lower().strip(".") in ("inc", "corp", "co", "ltd", "plc", "llc", "sa", "ag", "nv"):
+        words.pop()
+    return "".join(w[0] for w in words).lower() if len(words) >= 2 else ""
+
+
 def _listed(name: str, text: str) -> bool:
     """True when ``text`` marks company ``name`` as listed: a ticker after it ("Foo Inc FOO.N",
-    "(NYSE: FOO)") or its shares or stock ("Foo shares", "shares of Foo")."""
+    "Foo Inc ( FOO.N )", "(NYSE: FOO)") or its shares or stock ("Foo shares", "shares of Foo")."""
     head = _clean_name(name).split(" ")[0] if name.strip() else ""
     if len(head) < 2:
         return False
