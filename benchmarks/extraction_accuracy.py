@@ -91,12 +91,12 @@ def _load_real(rows: list[dict]) -> list[tuple[Article, list[dict]]]:
                 r = need_ids.get(rec["id"])
                 if r:
                     found[r["id"]] = _article(r["id"], _date(rec["date"]), "", rec["texts"])
-    need_urls = {r["url"]: r for r in rows if r["corpus"] == "headlines-2025-2026"}
-    if need_urls:
+    need_rows = {r["row"]: r for r in rows if r["corpus"] == "headlines-2025-2026"}
+    if need_rows:
         with open(SHARED / "headlines-2025-2026" / "daily_news_items.csv", encoding="utf-8", newline="") as fh:
-            for rec in csv.DictReader(fh):
-                r = need_urls.get(rec["url"])
-                if r and r["id"] not in found:
+            for i, rec in enumerate(csv.DictReader(fh), 1):
+                r = need_rows.get(i)
+                if r:
                     found[r["id"]] = _article(r["id"], _date(rec["published_date"]), rec["title"], rec["raw_summary"] or "")
     for r in rows:
         a = found.get(r["id"])
