@@ -329,10 +329,6 @@ class Store:
                 yield Article(*r)
         cur.close()
 
-    def query_df(self, sql: str, params: Sequence | None = None):
-        """Run a read query and return a pandas DataFrame."""
-        return self.con.execute(sql, list(params or [])).df()
-
     def stats(self, *, by: str = "month"):
         """Describe the store: a dict of headline figures and a tidy frame of
         articles per ``source`` and ``period``."""

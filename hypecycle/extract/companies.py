@@ -406,12 +406,6 @@ class Sent:
     def cand_starting_at(self, start: int) -> Cand | None:
         return self._by_start.get(start)
 
-    def span_text(self, i: int, j: int) -> str:
-        """Text of tokens ``i`` to ``j`` (exclusive)."""
-        if j <= i:
-            return ""
-        return self.text[self.starts[i]:self.ends[j - 1]]
-
     # -- searches used by the event rules --------------------------------------------------
     _PREP_BEFORE = frozenset(["by", "from", "with", "of", "to", "for", "than", "like", "including", "versus", "besides",
                               "unlike",

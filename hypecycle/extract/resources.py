@@ -55,23 +55,6 @@ def load_json(name: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
-def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
-    """Parse and cache a JSONL data file (one object a line; blank lines ignored)."""
-    rows = []
-    for i, line in enumerate(read_text(name).splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LexiconError(f"{name}: line {i} is not valid JSON ({exc.msg}); fix the line.") from exc
-        if not isinstance(obj, dict):
-            raise LexiconError(f"{name}: line {i} is not a JSON object.")
-        rows.append(obj)
-    return tuple(rows)
-
-
-@lru_cache(maxsize=None)
 def load_csv(name: str) -> tuple[dict[str, str], ...]:
     """Parse and cache a CSV data file; lines starting with ``#`` are comments."""
     text = "\n".join(ln for ln in read_text(name).splitlines() if not ln.startswith("#"))
