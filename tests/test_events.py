@@ -392,3 +392,57 @@ def test_bare_funding_needs_startup_talk(ex: Extractor, text: str, weak: str) ->
     d = Draft("funding", "Orbisol", True, evidence=text)
     ex._confirm_funding([d], "", text)  # noqa: SLF001 - the rule on one draft with no money, round or investor
     assert d.weak == weak
+
+
+@pytest.mark.parametrize(
+    "rule,text,title,type_,company,fields",
+    [
+        ("out of work", "Brindle Bakeries, a family-owned bread maker, will cease operations next month, "
+         "putting 240 people out of work.", "", "layoff", "Brindle Bakeries", {"count": 240}),
+        ("lose their jobs", "Tesselate, a grocery-delivery start-up, has shut down. All 60 employees "
+         "will lose their jobs.", "", "layoff", "Tesselate", {"count": 60}),
+        ("its staff lost jobs", "Quarrow, an online marketplace, ceased operations on Monday. Its 48 employees "
+         "lost their jobs.", "", "layoff", "Quarrow", {"count": 48}),
+        ("jobs affected", "Orbisol said on Thursday it plans to close 11 Pinefield Outlet stores later this year, "
+         "affecting 380 workers.", "", "layoff", "Orbisol", {"count": 380}),
+        ("elimination of", "Kettering Systems said the merger would lead to the elimination of about 400 positions.",
+         "", "layoff", "Kettering Systems", {"count": 400}),
+        ("regulators seized", "Regulators on Friday seized Ohio-based community bank Larkspur Savings after "
+         "investors failed to rescue it, and its deposits will be taken over by another bank.", "",
+         "bankruptcy", "Larkspur Savings", {"status": "filed"}),
+        ("closed by regulators", "Marlow County Bank was closed by state regulators on Friday.", "",
+         "bankruptcy", "Marlow County Bank", {"status": "filed"}),
+        ("possessive in a name", "Dobbin's Home Furnishings, a regional furniture chain, will cease operations "
+         "in March.", "", "shutdown", "Dobbin's Home Furnishings", {}),
+        ("headline raise", "The company builds tools that test mobile apps automatically.",
+         "Testloom raises $7.2M for app-testing agents", "funding", "Testloom", {"amount": 7.2e6}),
+        ("round total", "Harbour Lane Capital invested $5 million of the $20 million round in Zentrix, "
+         "a robotics startup.", "", "funding", "Zentrix", {"amount": 20e6}),
+        ("deal refers back", "Orbisol agreed on Monday to acquire Pinefield Software. The deal is valued at "
+         "$300 million.", "", "acquisition", "Pinefield Software", {"amount": 300e6}),
+        ("ipo refers back", "Shares of Quarrow Inc. jumped 140% on their first day of trading on the Nasdaq on "
+         "Wednesday. The San Jose company sold 3 million shares at $14 each, raising $42 million.",
+         "Quarrow shares soar in Nasdaq debut", "ipo", "Quarrow", {"amount": 42e6}),
+    ],
+)
+def test_recall_rules_positive(ex: Extractor, rule: str, text: str, title: str, type_: str, company: str,
+                               fields: dict) -> None:
+    found = [e for e in events(ex, text, title) if e.type == type_]
+    assert [normalise_company(e.company) for e in found] == [normalise_company(company)], (rule, found)
+    for k, v in fields.items():
+        assert getattr(found[0], k) == v, (rule, k, found[0])
+
+
+@pytest.mark.parametrize(
+    "rule,text,title,type_",
+    [
+        ("macro job losses", "The unemployment rate rose as 20,000 workers lost their jobs in May.", "", "layoff"),
+        ("asset takeover", "Its deposits will be taken over by Marlow County Bank.", "", "acquisition"),
+        ("headline bond raise", "Orbisol sold bonds due 2030 to fund its expansion.",
+         "Orbisol raises $500 million in bond sale", "funding"),
+        ("raised to date", "The company has raised $50 million to date.", "Quarrow prices IPO", "ipo"),
+    ],
+)
+def test_recall_rules_negative(ex: Extractor, rule: str, text: str, title: str, type_: str) -> None:
+    found = [e for e in events(ex, text, title) if e.type == type_ and (type_ != "ipo" or e.amount is not None)]
+    assert found == [], (rule, found)

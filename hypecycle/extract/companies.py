@@ -314,6 +314,13 @@ class Sent:
                         and self.lows[j + 1] in _SECTOR_PAIR:
                     j += 2  # "Eland Oil and Gas", "Pacific Gas and Electric": one name, not two
                     continue
+                if low in _POSS and j == i + 1 == 1 and not self.headline and j + 1 < n and namey[j + 1]:
+                    k = j + 1
+                    while k < n and namey[k]:
+                        k += 1
+                    if k + 1 < n and self.lows[k] == "," and self.lows[k + 1] in ("a", "an", "the", "which", "one"):
+                        j = k  # "Goody's Family Clothing, a retail chain, ...": the possessive is part of the name
+                        continue
                 if low in ("'", "’") and j + 2 < n and self.lows[j + 1] == "n" and namey[j + 2]:
                     j += 3  # "Linens 'n Things"
                     continue

@@ -98,6 +98,11 @@ def _phrase(lows: list[str], start: int, n: int) -> list[str]:
     return out
 
 
+_ASSET_NOUNS = frozenset(["deposits", "assets", "loans", "branches", "accounts", "customers", "portfolio",
+                          "patents", "operations-in"])
+_QUANT_WORDS = frozenset(["about", "around", "roughly", "some", "nearly", "almost", "approximately", "over", "than",
+                          "more", "least", "at", "many", "as", "up", "to"])
+_REPORT_VERBS = frozenset(["said", "says", "announced", "announces", "told", "confirmed"])
 _HOLDER_NOUNS = frozenset(["shareholders", "shareholder", "investors", "investor", "backers", "backer", "stakeholders"])
 _LIST_WORDS = frozenset([",", "and", "&", "as", "well", "plus", "with", "also", "the", "its", "other", "existing", "new",
                          "investors", "investor", "including", "firms", "firm", "funds", "fund", "from", "participation",
@@ -476,7 +481,10 @@ class EventRules:
             return c
 
         if role == "subject":
-            company = subj(t)
+            at = t
+            if e.get("main_subject"):  # "X said it will close 11 Y stores, affecting 380 workers": X cuts
+                at = next((i for i in range(t) if sent.lows[i] in _REPORT_VERBS), t)
+            company = subj(at)
         elif role == "shut":
             nxt = sent.lows[te:te + 4]
             phrase = _phrase(sent.lows, te, 7)
@@ -519,6 +527,8 @@ class EventRules:
                 return None
             agent = subj(t)
         elif role == "passive":
+            if t >= 2 and sent.lows[t - 1] in _ASSET_NOUNS and sent.lows[t - 2] in ("its", "their", "the"):
+                return None  # "its deposits will be taken over by ...": assets, not the company
             company = subj(t)
             agent = sent.right_object(te, hi, max_skip=3)
         elif role == "sell":
@@ -534,6 +544,13 @@ class EventRules:
             if typ == "funding":
                 refs.extend(self._ref_investors(sent, low, tr))
             return None
+        k = t
+        while k > 0 and sent.lows[k - 1] in _QUANT_WORDS:
+            k -= 1  # "About 1,000 employees", "Its roughly 200 staff"
+        if company is None and e.get("resolve_empty") and (
+                k == 0 or sent.lows[k - 1] in (";", ":", "--", "—", "its", "their", "all", "the")
+                and (k == 1 or sent.lows[k - 2] in (";", ":", "--", "—"))):
+            company = resolve()  # "All 60 employees will lose their jobs": the story's company's staff
         if company is None or isinstance(company, str) and not company:
             return None
         weak = "ref" if self._ref else ""
@@ -594,6 +611,8 @@ class EventRules:
                 amount = val if val is not None and amount is None and re.search(r"deal|transaction|offer|bid", low) else amount
             elif val is not None:
                 d.valuation, d.valuation_currency = val.amount, val.currency
+        if amount is not None and typ == "funding":
+            amount = _round_total(sent, money, amount)
         if amount is not None:
             d.amount, d.currency = amount.amount, amount.currency
         if typ == "acquisition":
@@ -817,6 +836,20 @@ def _bare_noun(sent: Sent, low: str, tr: _Trig, d: Draft) -> bool:
 _BARE_PRICE = re.compile(r"\b(?:for|at|its|an?)\s+(?:about |around |roughly |nearly |some |more than )?"
                          r"(\d{1,4}(?:\.\d+)?)\s+(million|billion)\b(?!\s+(?:shares|people|jobs|workers|"
                          r"customers|users|subscribers|tons|tonnes|barrels|units|square|acres|miles))")
+
+
+def _round_total(sent: Sent, money: list, amount: Money) -> Money:
+    """The round's total when the amount is one investor's share of it ("invested $5 million
+    of the $20 million round", "$5 million of a $20 million Series B")."""
+    for k, (m, ms, me, role) in enumerate(money):
+        if m is amount:
+            for m2, ms2, _me2, role2 in money[k + 1:k + 2]:
+                if role2 == "plain" and me <= ms2 - 2 <= me + 1 and sent.lows[ms2 - 2] == "of" \
+                        and sent.lows[ms2 - 1] in ("the", "a", "an", "its", "their") \
+                        and m2.currency == m.currency and m2.amount > m.amount:
+                    return m2
+            break
+    return amount
 
 
 def _price_for(sent: Sent, low: str, money: list, te: int, hi: int) -> Money | None:

@@ -337,6 +337,7 @@ class Extractor:
                 tdrafts.append(d)
         if not drafts and not tdrafts:
             return ()
+        self._amount_nearby(drafts + tdrafts, state)
         self._confirm_funding(drafts + tdrafts, title, text)
         for si in range(min(2, len(spans))):  # the lead names the story's companies in full
             state.sent(si)
@@ -349,6 +350,34 @@ class Extractor:
         return tuple(self._finish(drafts + tdrafts, year, gaz))
 
     # -- internals -----------------------------------------------------------------------
+    def _amount_nearby(self, drafts: list[Draft], state: _State) -> None:
+        """An event stated with no amount takes the amount of the next sentence when that
+        sentence refers back to it ("The company raised $352 million ...", "The deal is valued
+        at ..."); a headline event takes it from the lead when the lead names its company."""
+        for d in drafts:
+            cue = _AMOUNT_CUE.get(d.type)
+            if d.weak or d.amount is not None or cue is None:
+                continue
+            for si in ([d.sentence + 1] if d.sentence >= 0 else range(min(2, len(state.spans)))):
+                if si >= len(state.spans):
+                    break
+                a, b = state.spans[si]
+                low = state.body[a:b].lower().lstrip()
+                if not _DIGIT_RE.search(low) or not (_BACK_REF[d.type].match(low)
+                                                     or d.sentence < 0 and d.company.lower() in low):
+                    continue  # checked on the raw text before the sentence is parsed
+                sent = state.sent(si)
+                low = sent.text.lower().lstrip()
+                if re.search(r"\b(?:to date|so far|in total|since (?:its|it was|19|20))\b", low):
+                    continue
+                for m, ms, _e, role in self.rules.money_roles(sent, low):
+                    if (role == "plain" or role == "valuation" and d.type == "acquisition") \
+                            and cue.search(" ".join(sent.lows[max(0, ms - 3):ms])):
+                        d.amount, d.currency = m.amount, m.currency
+                        break
+                if d.amount is not None:
+                    break
+
     def _confirm_funding(self, drafts: list[Draft], title: str, text: str) -> None:
         """A company "raising $X" with no round or investor named in its sentence (``weak="plain"``)
         is reported as funding when the article speaks of venture money (investors, a round, a
@@ -381,6 +410,10 @@ class Extractor:
                 d.weak = "plain"  # no money, round or investor, no venture talk: "funding problems", "raised its bid"
             elif d.weak == "plain" and venture:
                 d.weak = ""
+            elif d.weak == "plain" and d.sentence < 0 and d.explicit and d.amount is not None \
+                    and _HEADLINE_RAISE.search(d.evidence.lower()) and not _PUBLIC_MONEY.search(
+                        title.lower() + " " + text.lower()):
+                d.weak = ""  # "X raises $7M for ..." over a body about the product: a private company's round
 
     def _demote_asides(self, drafts: list[Draft], state: _State, title: str, body: str) -> None:
         """Inverted pyramid: a story reports its news in the headline and lead. An event deep in
@@ -521,6 +554,30 @@ class Extractor:
                 evidence=d.evidence.strip()[:600],
             ))
         return out
+
+
+_DIGIT_RE = re.compile(r"\d")
+#: Words just before an event's amount in a sentence that refers back to the event.
+_AMOUNT_CUE = {
+    "ipo": re.compile(r"\b(?:rais\w*|proceeds|offering|ipo|listing)\b"),
+    "funding": re.compile(r"\b(?:rais\w*|totals?|totaling|totalling|of|brings|was|is)\b"),
+    "acquisition": re.compile(r"\b(?:valued at|worth|value of|price of|for|pay|paying|totals?)\b"),
+}
+#: A sentence opening that refers back to the event (or its company) of the sentence before.
+_BACK_REF = {
+    "ipo": re.compile(r"(?:the|its) (?:[\w,-]+ ){0,4}?(?:company|offering|ipo|listing|flotation|firm|startup|start-up)\b|it\b"),
+    "funding": re.compile(r"(?:the|this) (?:[\w-]+ )?(?:round|financing|funding|investment)\b"),
+    "acquisition": re.compile(r"(?:the|this) (?:[\w-]+ )?(?:deal|transaction|acquisition|purchase|takeover|offer|bid)\b"),
+}
+#: A headline of a company raising money: "X raises $7.2M", "X raised €5 million to ...".
+_HEADLINE_RAISE = re.compile(r"\brais(?:es|ed|ing|e) (?:a |an )?(?:about |nearly |over |more than |another )?"
+                             r"(?:[$€£¥₹]|(?:us|c|a|hk|s)\$|rs\.? ?)?\d[\d.,]*\s?(?:k|m|mn|bn|b|million|billion)?\b"
+                             r"(?! (?:in|of) (?:debt|bonds?|loans?|notes|shares|stock))")
+#: What a listed company or a lender raises money with, or raising a price or a bid.
+_PUBLIC_MONEY = re.compile(r"\b(?:bonds?|notes? (?:sale|offering)|debt|loans?|credit (?:line|facility)|shares|stock|"
+                           r"offering|ipo|rights issue|placement|dividend|bid|offer|prices?|forecast|outlook|guidance|"
+                           r"stake|listed|nasdaq|nyse|exchange|fund (?:closes|closed|close)|donations?|charity|"
+                           r"grants?|government|city|state)\b")
 
 
 _TICKER_CODE = (r"[A-Z0-9]{1,6}\.(?:N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|AX|SA|KS|KQ|BO|NS|SI|TW|F|MC|ST|CO|"
