@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from hypecycle.errors import ExtractionError, LexiconError, ModelError
 from hypecycle.extract.companies import Cand, Sent, name_vocab, normalise_company, person_words, same_company
-from hypecycle.extract.events import VENTURE_CONTEXT, Draft, event_rules
+from hypecycle.extract.events import Draft, VENTURE_CONTEXT, event_rules, _DIGIT
 from hypecycle.extract.money import fx_table
 from hypecycle.extract.topics import anchor_regex, anchor_words
 from hypecycle.schema import Article, Event, Extraction
@@ -363,7 +363,7 @@ class Extractor:
                     break
                 a, b = state.spans[si]
                 low = state.body[a:b].lower().lstrip()
-                if not _DIGIT_RE.search(low) or not (_BACK_REF[d.type].match(low)
+                if not _DIGIT.search(low) or not (_BACK_REF[d.type].match(low)
                                                      or d.sentence < 0 and d.company.lower() in low):
                     continue  # checked on the raw text before the sentence is parsed
                 sent = state.sent(si)
@@ -556,7 +556,6 @@ class Extractor:
         return out
 
 
-_DIGIT_RE = re.compile(r"\d")
 #: Words just before an event's amount in a sentence that refers back to the event.
 _AMOUNT_CUE = {
     "ipo": re.compile(r"\b(?:rais\w*|proceeds|offering|ipo|listing)\b"),
