@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/extraction_accuracy.py [--model blank|sm|both] [--errors]
-                                             [--set synthetic|real|wilddev|wilddev2|heldout|dev|all]
+                                             [--set synthetic|real|wilddev|wilddev2|wilddev3|heldout|heldout2|dev|all]
                                              [--split odd|even|all]
 
 ``--split`` keeps the odd- or even-numbered records of the real set (``real-001``,
@@ -39,11 +39,18 @@ from hypecycle.schema import EVENT_TYPES, Article
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extraction"
 SHARED = ROOT.parent / "shared" / "corpora"
+#: Sets located in ../shared/corpora (no text stored); the held-out ones are never shown as errors.
+CORPUS_SETS = ("real", "wilddev", "wilddev2", "wilddev3", "heldout", "heldout2")
+HELD_OUT = ("heldout", "heldout2")
+#: The issue's evaluation set: our own writing plus real articles picked by hand. Its pooled
+#: figures are the ones the target (event F1 >= 0.92, amount exact >= 95%) is stated for.
+TARGET_SETS = ("synthetic", "real")
+SETS = ("synthetic", "real", "wilddev", "wilddev2", "wilddev3", "heldout", "heldout2", "dev")
 FIELDS = ("amount", "currency", "round", "valuation", "investors", "acquirer", "count", "status")
 
 
 def load_set(name: str) -> list[tuple[Article, list[dict]]]:
-    """Articles with gold events of one set (synthetic, dev, or the corpus-located real, wilddev, wilddev2, heldout)."""
+    """Articles with gold events of one set (synthetic, dev, or one of :data:`CORPUS_SETS`)."""
     path = DATA / f"{name}.jsonl"
     if not path.exists():
         print(f"[{name}] {path} not found; skipped")
@@ -55,7 +62,7 @@ def load_set(name: str) -> list[tuple[Article, list[dict]]]:
                 rows.append(json.loads(line))
             except json.JSONDecodeError:  # a set still being appended to (wilddev2): a half-written line
                 print(f"[{name}] line {n} is not complete JSON; skipped")
-    if name not in ("real", "wilddev", "wilddev2", "heldout"):
+    if name not in CORPUS_SETS:
         return [(Article(r["id"], dt.date.fromisoformat(r["date"]), r.get("title", ""), r.get("text", "")),
                  r["events"]) for r in rows]
     if not SHARED.exists():
@@ -76,12 +83,14 @@ def _load_real(rows: list[dict]) -> list[tuple[Article, list[dict]]]:
         if r["corpus"] == "reuters-2006-2013":
             reuters[r["file"]][r["line"]] = r
     found: dict[str, Article] = {}
+    raw_titles: dict[str, str] = {}  # the record's own title, which ``title_sha1`` hashes
     for fname, wanted in reuters.items():
         with gzip.open(SHARED / "reuters-2006-2013" / fname, "rt", encoding="utf-8") as fh:
             for i, line in enumerate(fh, 1):
                 if i in wanted:
                     rec = json.loads(line)
                     r = wanted[i]
+                    raw_titles[r["id"]] = rec["title"] or ""
                     found[r["id"]] = _article(r["id"], dt.date.fromisoformat(rec["date"]), rec["title"], rec["body"])
     need_ids = {str(r["record_id"]): r for r in rows if r["corpus"] == "wsj-wapo-1995-2014"}
     if need_ids:
@@ -97,13 +106,15 @@ def _load_real(rows: list[dict]) -> list[tuple[Article, list[dict]]]:
             for i, rec in enumerate(csv.DictReader(fh), 1):
                 r = need_rows.get(i)
                 if r:
+                    raw_titles[r["id"]] = rec["title"] or ""
                     found[r["id"]] = _article(r["id"], _date(rec["published_date"]), rec["title"], rec["raw_summary"] or "")
     for r in rows:
         a = found.get(r["id"])
         if a is None:
             print(f"[real] {r['id']}: record not found by its locator; skipped")
             continue
-        if "title_sha1" in r and hashlib.sha1(a.title.encode("utf-8")).hexdigest() != r["title_sha1"]:
+        shas = {hashlib.sha1(t.encode("utf-8")).hexdigest() for t in (a.title, raw_titles.get(r["id"], a.title))}
+        if "title_sha1" in r and r["title_sha1"] not in shas:
             print(f"[real] {r['id']}: title sha1 differs (record moved?)")
         out.append((a, r["events"]))
     return out
@@ -202,6 +213,21 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
+def pool_results(results: list) -> tuple:
+    """The results of several sets added up, as one set."""
+    tp, fp, fn = defaultdict(int), defaultdict(int), defaultdict(int)
+    fields: dict[str, list[int]] = {}
+    for r_tp, r_fp, r_fn, r_fields, _errors, _secs in results:
+        for acc, part in ((tp, r_tp), (fp, r_fp), (fn, r_fn)):
+            for k, v in part.items():
+                acc[k] += v
+        for k, v in r_fields.items():
+            f = fields.setdefault(k, [0, 0])
+            f[0] += v[0]
+            f[1] += v[1]
+    return tp, fp, fn, fields, [], sum(r[5] for r in results)
+
+
 def report(name: str, model: str, res, show_errors: bool) -> None:
     tp, fp, fn, fields, errors, secs = res
     print(f"\n== {name} / model={model} ({secs:.2f} s)")
@@ -225,24 +251,30 @@ def report(name: str, model: str, res, show_errors: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", choices=["blank", "sm", "both"], default="both")
-    ap.add_argument("--set", choices=["synthetic", "real", "wilddev", "wilddev2", "heldout", "dev", "all"], default="all")
+    ap.add_argument("--set", choices=[*SETS, "all"], default="all")
     ap.add_argument("--split", choices=["odd", "even", "all"], default="all",
                     help="real set only: odd-numbered records (tuning) or even-numbered (held out)")
     ap.add_argument("--errors", action="store_true", help="list misses, false positives and wrong fields")
     args = ap.parse_args(argv)
-    if args.errors and args.set in ("heldout", "all"):
-        ap.error("--errors is not allowed on the held-out set (FORMAT.md); pick synthetic, real, wilddev, wilddev2 or dev")
-    sets = ["synthetic", "real", "wilddev", "wilddev2", "heldout", "dev"] if args.set == "all" else [args.set]
+    if args.errors and args.set in (*HELD_OUT, "all"):
+        ap.error("--errors is not allowed on the held-out sets (FORMAT.md); pick one of "
+                 + ", ".join(s for s in SETS if s not in HELD_OUT))
+    sets = list(SETS) if args.set == "all" else [args.set]
     data = {s: load_set(s) for s in sets}
     if "real" in data and args.split != "all":
         data["real"] = split_records(data["real"], args.split)
     models = ["blank", "sm"] if args.model == "both" else [args.model]
     for model in models:
         ex = Extractor(model=model)
+        results = {}
         for s in sets:
             if data[s]:
                 label = f"{s}-{args.split}" if s == "real" and args.split != "all" else s
-                report(label, model, evaluate(ex, data[s]), args.errors)
+                results[s] = evaluate(ex, data[s])
+                report(label, model, results[s], args.errors)
+        if all(s in results for s in TARGET_SETS) and args.split == "all":
+            report(" + ".join(TARGET_SETS) + " (the issue's evaluation set, pooled)", model,
+                   pool_results([results[s] for s in TARGET_SETS]), False)
     return 0
 
 
