@@ -73,6 +73,7 @@ class NameVocab:
             self.person_titles = frozenset(s.lower() for s in data["person_titles"])
             self.org_heads = frozenset(s.lower() for s in data["org_heads"])
             self.descriptors = frozenset(s.lower() for s in data["descriptors"])
+            self.company_heads = frozenset(s.lower() for s in data["company_heads"])
             self.headline_prefix = compile_regex(data["headline_prefix"], "names.json")
             self.headline_suffix = compile_regex(data["headline_suffix"], "names.json", re.IGNORECASE)
         except (KeyError, TypeError, AttributeError) as exc:
@@ -196,7 +197,30 @@ def same_company(short: str, long: str) -> bool:
         initials = "".join(w[0] for w in b if w not in _ACRO_SKIP)
         if len(initials) >= 2 and initials == a[0]:
             return True
-        return len(b) >= 3 and "".join(w if w == "of" else w[0] for w in b) == a[0]  # "BofA"
+        if len(b) >= 3 and "".join(w if w == "of" else w[0] for w in b) == a[0]:  # "BofA"
+            return True
+    if len(a) == 1 and len(a[0]) <= 7 or a == [w for w in a if len(w) == 1] or len(a) == 3 and a[1] == "and":
+        return _blend("".join(w for w in a if w != "and"), [w for w in b if w not in _ACRO_SKIP])
+    return False
+
+
+def _blend(short: str, words: list[str]) -> bool:
+    """True when ``short`` is the leading letters of two or more consecutive ``words`` run
+    together, from the first: "wamu" for "washington mutual", "agbank" for "agricultural
+    bank (of china)", "fn" for "fraser (and) neave"."""
+    if len(short) < 2 or len(words) < 2 or not short.isalnum():
+        return False
+
+    def fits(rest: str, k: int, used: int) -> bool:
+        if not rest:
+            return used >= 2
+        if k >= len(words):
+            return False
+        w = words[k]
+        return any(w.startswith(rest[:n]) and fits(rest[n:], k + 1, used + 1)
+                   for n in range(min(len(w), len(rest)), 0, -1))
+
+    return fits(short, 0, 0)
     return False
 
 
@@ -272,6 +296,12 @@ class Sent:
             elif ok and low in v.generic_heads:
                 ok = False
             flags.append(ok)
+        # a legal suffix right after a capitalised listed word makes a name of both ("News Corp")
+        for i in range(1, len(flags)):
+            if self.lows[i] in _HARD_SUFFIX and self.toks[i][:1].isupper() and not flags[i - 1] \
+                    and self.toks[i - 1][:1].isupper() and self.toks[i - 1].isalpha() and self.lows[i - 1] in v.non_company_1 \
+                    and (i < 2 or not flags[i - 2]):
+                flags[i - 1] = flags[i] = True
         # generic words that also end or start names join a capitalised run: "Amberley Investments",
         # "Southern Cross Ventures" (but not "Investments by ...")
         for i, t in enumerate(self.toks):
@@ -337,14 +367,19 @@ class Sent:
             if k - i >= 2 and (i == 0 or self.headline or not self.toks[i - 1][:1].isalnum()) \
                     and self.lows[i] in v.descriptors:
                 i += 1  # "Rival DuPont", "Bookseller Borders Group Inc": a capitalised common noun
-            elif i > 0 and self.lows[k - 1] in _HARD_SUFFIX and self.toks[i - 1][:1].isupper() \
+            elif i > 0 and self._org_end(k) and self.toks[i - 1][:1].isupper() \
                     and self.lows[i - 1] in v.non_company_1 and (i < 2 or not self.toks[i - 2][:1].isupper()):
-                i -= 1  # "Dow Chemical Co", "Tokyo Electric Power Co": a place or index word opens the name
+                i -= 1  # "Dow Chemical Co", "Washington Post": a place or index word opens the name
             self._add(cands, i, k)
             i = j
         if ents:
             cands = self._apply_ents(cands, ents)
         return cands
+
+    def _org_end(self, j: int) -> bool:
+        """True when the run ending before token ``j`` ends like an organisation's name: a
+        legal suffix or a head word of ``names.json`` such as "Bank", "Steel" or "Post"."""
+        return self.lows[j - 1] in _HARD_SUFFIX or self.lows[j - 1] in self.vocab.company_heads
 
     def _add(self, cands: list[Cand], i: int, j: int) -> None:
         if j <= i:
@@ -363,10 +398,11 @@ class Sent:
             if self.text[self.starts[k]:self.ends[j - 1]].lower() in v.non_company_n:
                 return
             k -= 1
-        # leading multi-word places ("San Francisco Foo") are split off
+        # leading multi-word places ("San Francisco Foo") are split off, unless what follows ends
+        # like an organisation or joins on with "&" ("New York Times Co", "Dow Jones & Co")
         for k in range(j - 1, i, -1):
             head = self.text[self.starts[i]:self.ends[k - 1]].lower()
-            if head in v.non_company_n:
+            if head in v.non_company_n and not (self._org_end(j) or self.lows[k] in ("&", "and")):
                 self._add(cands, k, j)
                 return
         poss = j < len(self.toks) and self.lows[j] in _POSS

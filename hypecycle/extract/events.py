@@ -517,7 +517,7 @@ class EventRules:
             if not e.get("no_subject"):
                 agent = subj(t)
         elif role == "object_prep":
-            for i in range(te, min(hi, te + 14)):
+            for i in range(t, min(hi, te + 14)):  # the preposition may close the trigger ("bid for")
                 if sent.lows[i] in e.get("prep", ()):
                     if i + 1 < n_tok(sent) and sent.lows[i + 1] in ("its", "their", "our", "his", "her"):
                         return None
@@ -525,7 +525,10 @@ class EventRules:
                     break
             if isinstance(company, Cand) and company.poss:
                 return None
-            agent = subj(t)
+            # "the bid by News Corp for Dow Jones": the agent follows the trigger
+            agent = sent.right_object(te, hi, max_skip=3) if e.get("agent_after") else subj(t)
+            if isinstance(agent, Cand) and agent.poss and e.get("agent_after"):
+                agent = sent.right_object(agent.end, hi, max_skip=3) or agent  # "by Murdoch's News Corp"
         elif role == "passive":
             if t >= 2 and sent.lows[t - 1] in _ASSET_NOUNS and sent.lows[t - 2] in ("its", "their", "the"):
                 return None  # "its deposits will be taken over by ...": assets, not the company

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from hypecycle.errors import ExtractionError, LexiconError, ModelError
 from hypecycle.extract.companies import Cand, Sent, name_vocab, normalise_company, person_words, same_company
-from hypecycle.extract.events import Draft, VENTURE_CONTEXT, event_rules, _DIGIT
+from hypecycle.extract.events import Draft, event_rules, _DIGIT
 from hypecycle.extract.money import fx_table
 from hypecycle.extract.topics import anchor_regex, anchor_words
 from hypecycle.schema import Article, Event, Extraction
@@ -43,6 +43,7 @@ _SENT_END = re.compile(r"(?:[.!?]+[\"'”’)\]]*\s+|\s*\n\s*)")
 _ABBREV = frozenset("""inc corp co ltd mr mrs ms dr st jr sr u.s u.k u.n e.u no vs etc e.g i.e gov sen rep gen
 calif jan feb mar apr jun jul aug sep sept oct nov dec bros mt ft approx est dept univ assn fig p.m a.m
 n.v s.a l.p plc a.g""".split())
+_INITIALS = re.compile(r"^(?:[a-z]\.)+[a-z]$")
 _STARTERS = frozenset(["The", "It", "A", "An", "Its", "In", "On", "But", "Shares", "He", "She", "They", "This",
                        "That", "We", "Analysts", "Investors", "According", "Last", "Earlier", "Separately"])
 _LEAD = 2  # sentences of the lead (after the headline)
@@ -74,7 +75,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 k -= 1
             word = text[k:j].lower().lstrip("(\"'")
             nxt = text[end:end + 12].split(" ", 1)[0]
-            if (word in _ABBREV or (len(word) == 1 and word.isalpha())) and nxt not in _STARTERS:
+            if (word in _ABBREV or (len(word) == 1 and word.isalpha()) or _INITIALS.match(word)) \
+                    and nxt not in _STARTERS:  # "Inc.", "J. Crew", "J.C. Penney"
                 continue
             if not (text[end].isupper() or text[end].isdigit() or text[end] in "\"'“‘($€£"):
                 continue
@@ -380,15 +382,19 @@ class Extractor:
 
     def _confirm_funding(self, drafts: list[Draft], title: str, text: str) -> None:
         """A company "raising $X" with no round or investor named in its sentence (``weak="plain"``)
-        is reported as funding when the article speaks of venture money (investors, a round, a
-        valuation, a startup) and the company is not listed (a ticker, "its shares"). A listed
-        company's money with no named round is never reported as funding: listed companies
-        raise money by share and debt sales, loans and aid. Nor is a bare mention (no money,
-        round or investor) in an article that never speaks of startup money (a round, venture capital, a start-up)."""
+        is reported as funding when the article speaks of startup money (a named or numbered
+        round, venture capital, a start-up) and the company is not listed (a ticker, "its
+        shares"): "investors", "valued" or "private equity" alone are everyday business words. A
+        listed company's money with no named round is never reported as funding: listed
+        companies raise money by share and debt sales, loans and aid. Nor is a bare mention (no
+        draft of the company's funding states money, a round or an investor, and its sentence
+        has no startup-money words): "funding problems", "looking for outside funding"."""
         funding = [d for d in drafts if d.type == "funding" and d.weak in ("", "plain")]
         if not funding:
             return
-        venture = VENTURE_CONTEXT.search(title.lower()) or VENTURE_CONTEXT.search(text.lower())
+        # companies some funding draft of the article gives money, a round or an investor
+        stated = {normalise_company(d.company) for d in drafts if d.type == "funding" and (
+            d.amount is not None or d.valuation is not None or d.round is not None or d.investors)}
         startup = self.rules.startup_context.search(title.lower()) or self.rules.startup_context.search(text.lower())
         listed: dict[str, bool] = {}
         for d in funding:
@@ -406,9 +412,9 @@ class Extractor:
         for d in funding:
             if listed[d.company] and d.round is None:
                 d.weak = "plain"
-            elif not startup and d.amount is None and d.valuation is None and d.round is None and not d.investors:
-                d.weak = "plain"  # no money, round or investor, no venture talk: "funding problems", "raised its bid"
-            elif d.weak == "plain" and venture:
+            elif normalise_company(d.company) not in stated and not self.rules.startup_context.search(d.evidence.lower()):
+                d.weak = "plain"  # no money, round or investor: "funding problems", "looking for outside funding"
+            elif d.weak == "plain" and startup:
                 d.weak = ""
             elif d.weak == "plain" and d.sentence < 0 and d.explicit and d.amount is not None \
                     and _HEADLINE_RAISE.search(d.evidence.lower()) and not _PUBLIC_MONEY.search(
