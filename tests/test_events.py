@@ -446,3 +446,67 @@ def test_recall_rules_positive(ex: Extractor, rule: str, text: str, title: str, 
 def test_recall_rules_negative(ex: Extractor, rule: str, text: str, title: str, type_: str) -> None:
     found = [e for e in events(ex, text, title) if e.type == type_ and (type_ != "ipo" or e.amount is not None)]
     assert found == [], (rule, found)
+
+
+@pytest.mark.parametrize(
+    "rule,text,title,company,fields",
+    [
+        ("bid for", "Orvane Mining made a $4.1 billion hostile bid for Telluric Metals on Tuesday.", "",
+         "Telluric Metals", {"acquirer": "Orvane Mining", "status": "planned", "amount": 4.1e9}),
+        ("bid by A for X", "Analysts said the $900 million takeover bid by Brandvale Foods for Quillmark may not "
+         "be the last.", "", "Quillmark", {"acquirer": "Brandvale Foods", "amount": 900e6}),
+        ("bid by a person's firm", "Analysts said the takeover bid by Ana Ruiz's Brandvale Foods for Quillmark "
+         "may not be the last.", "", "Quillmark", {"acquirer": "Brandvale Foods"}),
+        ("offered for", "Kestrel Group offered A$2.4 billion for Marlow Retail on Monday.", "",
+         "Marlow Retail", {"acquirer": "Kestrel Group", "currency": "AUD", "status": "planned"}),
+        ("offer from", "Telluric Metals on Tuesday rejected an unsolicited $4.1 billion takeover offer from Orvane "
+         "Mining, saying it undervalued the company.", "", "Telluric Metals",
+         {"acquirer": "Orvane Mining", "amount": 4.1e9, "status": "planned"}),
+        ("a place opens a name ending like an organisation", "Washington Herald agreed to be acquired by "
+         "Pinefield Media on Monday.", "", "Washington Herald", {"acquirer": "Pinefield Media"}),
+        ("a listed word before a legal suffix", "News Corp agreed to buy Quillmark for $50 million.", "",
+         "Quillmark", {"acquirer": "News Corp"}),
+        ("the deal's size in the next sentence", "Orvane Mining agreed to buy Telluric Metals, the companies said "
+         "on Monday. The $4.1 billion all-cash deal is expected to close in June.", "", "Telluric Metals",
+         {"amount": 4.1e9}),
+        ("a bid of", "Telluric Metals said on Monday it had agreed to a takeover bid of about $2 billion from "
+         "Orvane Mining.", "", "Telluric Metals", {"amount": 2e9, "status": "announced"}),
+    ],
+)
+def test_deal_rules_positive(ex: Extractor, rule: str, text: str, title: str, company: str, fields: dict) -> None:
+    found = [e for e in events(ex, text, title) if e.type == "acquisition"]
+    assert [normalise_company(e.company) for e in found] == [normalise_company(company)], (rule, found)
+    for k, v in fields.items():
+        assert getattr(found[0], k) == v, (rule, k, found[0])
+
+
+@pytest.mark.parametrize(
+    "rule,text",
+    [
+        ("chronology line", "2003 - Orvane Mining bought Telluric Metals for $2 billion."),
+        ("dated chronology line", "March 18, 2009: Orvane Mining is in talks to buy Telluric Metals."),
+        ("withdrawn offer", "Brandvale pulled its offer for Quillmark on Tuesday."),
+        ("talks fell through", "Talks to sell Quillmark to Brandvale fell through on Friday."),
+        ("pulled out of talks", "Brandvale pulled out of talks to buy Quillmark, a source said."),
+        ("a dated merger", "Orvane Mining's 2001 merger with Telluric Metals created the largest miner in the region."),
+        ("what the news comes after", "The offer comes a few months after Orvane Mining completed its $2 billion "
+         "takeover of Telluric Metals."),
+    ],
+)
+def test_deal_rules_negative(ex: Extractor, rule: str, text: str) -> None:
+    found = [e for e in events(ex, text, year=2010) if e.type == "acquisition"]
+    assert found == [], (rule, found)
+
+
+def test_run_together_alias_takes_the_body_name(ex: Extractor) -> None:
+    found = events(ex, "Washington Finance Corp filed for Chapter 11 protection on Friday.",
+                   "WaFin files for bankruptcy")
+    assert [(e.type, e.company) for e in found] == [("bankruptcy", "Washington Finance Corp")]
+
+
+def test_initials_do_not_end_a_sentence() -> None:
+    from hypecycle.extract.pipeline import split_sentences
+
+    text = "J.C. Penney Co Inc laid off 1,000 workers. The U.S. economy grew."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "J.C. Penney Co Inc laid off 1,000 workers.", "The U.S. economy grew."]

@@ -30,6 +30,7 @@ under than until since valued worth earlier last this next per if when while but
 onto about also announced agreed completed closed raised reported told according led backed based
 plans planned expects expected unveiled lost saw made gave took got cut laid shed filed went became
 last week month year day yesterday today tomorrow jumped rose fell slid dropped surged gained traded
+late early now already again instead because despite following amounting totaling totalling
 """.split())
 
 _CONNECT = frozenset(["&", "of", "de", "du", "la", "van", "von", "der", "den", "del", "y", "and"])

@@ -47,10 +47,15 @@ _EXCHANGE = re.compile(r"\b(?:nasdaq|nyse|stock exchange|exchange|shares|stock|u
 VENTURE_CONTEXT = re.compile(r"\b(?:series [a-z]|(?:pre-)?seed|angel|rounds?|(?:co-)?led by|backers?|investors?|venture|"
                       r"ventures|valuation|valued|valuing|start-?ups?|crowdfunding|accelerator|private equity|"
                       r"equity (?:funding|financing|investment|stake))\b")
+_STARTUP_WORDS = (r"series [a-z]|(?:pre-)?seed|angel investors?|(?<!joint )venture(?: capital|-backed)?|ventures|start-?ups?|"
+                  r"crowdfunding|accelerator|(?:funding|financing|investment) rounds?|rounds? of (?:funding|financing|investment)")
 #: Words only startup financing uses (stricter than VENTURE_CONTEXT: no "investors", "private equity", "valued").
-STARTUP_CONTEXT = re.compile(r"\b(?:series [a-z]|(?:pre-)?seed|angel investors?|(?<!joint )venture(?: capital|-backed)?|"
-                             r"ventures|start-?ups?|crowdfunding|accelerator|(?:funding|financing|investment) rounds?|"
-                             r"rounds? of (?:funding|financing|investment))\b")
+STARTUP_CONTEXT = re.compile(rf"\b(?:{_STARTUP_WORDS})\b")
+#: Article-level words that confirm a plain raise as a private round: STARTUP_CONTEXT, or a named
+#: investor ("X is an investor in Y"). "Investors", "valued", "led by", "backers" and "private
+#: equity" alone are everyday business words.
+VENTURE_ARTICLE = re.compile(rf"\b(?:{_STARTUP_WORDS}|(?:is|are|was|were) (?:an |the )?(?:early |lead |existing )?"
+                             r"investors?(?: in)?|investors? (?:include|including|such as))\b")
 _FUND_OBJECT = re.compile(r"(?<!from )(?<!by )\b(?:fund|funds|vehicle|fund-of-funds)\b(?!ing)")
 
 
@@ -434,6 +439,9 @@ class EventRules:
         comma = next((i for i in range(min(tr.t, 10)) if sent.lows[i] == ","), -1)
         if comma > 0 and self.background.search(low, 0, sent.starts[comma]):
             return True
+        # a chronology line ("2003 - BP formed ...", "March 18, 2009: X is in talks ...") recaps
+        if _TIMELINE.match(low):
+            return True
         # "The move comes a month after reports that X was in talks ...": what follows is the earlier news
         if _SPAN_AFTER.search(low, 0, tr.start):
             return True
@@ -752,8 +760,14 @@ _NP_INNER = frozenset(["its", "their", "his", "her", "the", "a", "an", "this", "
                        "failed", "pending", "recent", "controversial", "'s", "’s", "$", "€", "£", "¥", "million",
                        "billion", "bln", "mln", "being", "having", "of", "-"])
 _SPAN_AFTER = re.compile(r"\b(?:a|one|two|three|four|five|six|several|few|\d+) (?:days?|weeks?|months?|years?|decades?) "
-                         r"after (?:reports?|news|word|it|the company)\b")
+                         r"after (?:reports?|news|word|it|the company)\b"
+                         r"|\b(?:comes?|came|coming)(?: just| only| barely)?(?: (?:a|one|two|three|four|five|six|several|"
+                         r"a few|\d+) (?:days?|weeks?|months?|years?|decades?))? after\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+_TIMELINE = re.compile(r"^\W*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?)?"
+                       r"(?:19|20)\d\d\s*(?:-+|–|—|:)\s")
 
 
 def _in_context_phrase(sent: Sent, tr: _Trig, year: int | None) -> bool:
@@ -763,7 +777,7 @@ def _in_context_phrase(sent: Sent, tr: _Trig, year: int | None) -> bool:
     bankruptcy", "Endemol's November 2005 listing")."""
     e = tr.entry
     first = tr.text.split(" ", 1)[0]
-    if not (e["role"] == "noun" or first.endswith("ing")):
+    if not (e["role"] == "noun" or first.endswith("ing") or first in ("merger", "tie-up", "combination")):
         return False
     lows = sent.lows
     i = tr.t - 1

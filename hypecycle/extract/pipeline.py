@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from hypecycle.errors import ExtractionError, LexiconError, ModelError
 from hypecycle.extract.companies import Cand, Sent, name_vocab, normalise_company, person_words, same_company
-from hypecycle.extract.events import Draft, event_rules, _DIGIT
+from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT, event_rules
 from hypecycle.extract.money import fx_table
 from hypecycle.extract.topics import anchor_regex, anchor_words
 from hypecycle.schema import Article, Event, Extraction
@@ -340,6 +340,7 @@ class Extractor:
         if not drafts and not tdrafts:
             return ()
         self._amount_nearby(drafts + tdrafts, state)
+        self._deal_amount(drafts + tdrafts, state)
         self._confirm_funding(drafts + tdrafts, title, text)
         for si in range(min(2, len(spans))):  # the lead names the story's companies in full
             state.sent(si)
@@ -380,11 +381,53 @@ class Extractor:
                 if d.amount is not None:
                     break
 
+    def _deal_amount(self, drafts: list[Draft], state: _State) -> None:
+        """A reported acquisition with no amount anywhere takes the value the story puts on the
+        deal: an amount written as the deal's size ("a $147 billion offer", "the estimated $5
+        billion deal", "a takeover bid of about $2 billion", "a deal worth $1.2 billion") in the
+        lead or next to an event sentence, in a sentence that names the target or refers to the
+        deal, and not dated as history. One amount per article: several such amounts in
+        different sentences (rival bids, earlier deals) leave it unset."""
+        groups: dict[str, list[Draft]] = {}
+        for d in drafts:
+            if d.type == "acquisition" and not d.weak:
+                groups.setdefault(normalise_company(d.company), []).append(d)
+        todo = [g for g in groups.values() if all(d.amount is None for d in g)]
+        if not todo or len(groups) > 2:
+            return
+        spans = state.spans
+        for group in todo:
+            near = {si for d in group for si in (d.sentence - 1, d.sentence, d.sentence + 1) if 0 <= si < len(spans)}
+            near |= set(range(min(3, len(spans))))
+            first = group[0].company.lower().split()[0]
+            found = []
+            for si in sorted(near):
+                a, b = spans[si]
+                raw = state.body[a:b].lower()
+                if not _DIGIT.search(raw) or not _DEAL_NOUN.search(raw) or any(
+                        not m.group(0).startswith("had") for m in self.rules.background.finditer(raw)):
+                    continue  # "said it had agreed" is reported speech, "in 2005" history
+                if first not in raw and not _DEAL_REF.search(raw):
+                    continue
+                sent = state.sent(si)
+                for m, ms, me, role in self.rules.money_roles(sent, sent.text.lower()):
+                    if role not in ("plain", "valuation") or m.currency is None:
+                        continue
+                    after = " ".join(sent.lows[me:me + 5])
+                    before = " ".join(sent.lows[max(0, ms - 5):ms])
+                    if _DEAL_AFTER_MONEY.match(after) or _DEAL_BEFORE_MONEY.search(before):
+                        if "debt" not in " ".join(sent.lows[me:me + 6]):
+                            found.append((si, m))
+            if len({(m.amount, m.currency) for _si, m in found}) == 1:
+                m = found[0][1]
+                group[0].amount, group[0].currency = m.amount, m.currency
+
     def _confirm_funding(self, drafts: list[Draft], title: str, text: str) -> None:
         """A company "raising $X" with no round or investor named in its sentence (``weak="plain"``)
-        is reported as funding when the article speaks of startup money (a named or numbered
-        round, venture capital, a start-up) and the company is not listed (a ticker, "its
-        shares"): "investors", "valued" or "private equity" alone are everyday business words. A
+        is reported as funding when the article speaks of startup money (a round, venture
+        capital, a start-up, a named investor: :data:`~hypecycle.extract.events.VENTURE_ARTICLE`)
+        and the company is not listed (a ticker, "its shares"): "investors", "valued" or
+        "private equity" alone are everyday business words. A
         listed company's money with no named round is never reported as funding: listed
         companies raise money by share and debt sales, loans and aid. Nor is a bare mention (no
         draft of the company's funding states money, a round or an investor, and its sentence
@@ -395,7 +438,7 @@ class Extractor:
         # companies some funding draft of the article gives money, a round or an investor
         stated = {normalise_company(d.company) for d in drafts if d.type == "funding" and (
             d.amount is not None or d.valuation is not None or d.round is not None or d.investors)}
-        startup = self.rules.startup_context.search(title.lower()) or self.rules.startup_context.search(text.lower())
+        venture = VENTURE_ARTICLE.search(title.lower()) or VENTURE_ARTICLE.search(text.lower())
         listed: dict[str, bool] = {}
         for d in funding:
             if d.company not in listed:
@@ -414,7 +457,7 @@ class Extractor:
                 d.weak = "plain"
             elif normalise_company(d.company) not in stated and not self.rules.startup_context.search(d.evidence.lower()):
                 d.weak = "plain"  # no money, round or investor: "funding problems", "looking for outside funding"
-            elif d.weak == "plain" and startup:
+            elif d.weak == "plain" and venture:
                 d.weak = ""
             elif d.weak == "plain" and d.sentence < 0 and d.explicit and d.amount is not None \
                     and _HEADLINE_RAISE.search(d.evidence.lower()) and not _PUBLIC_MONEY.search(
@@ -568,6 +611,17 @@ _AMOUNT_CUE = {
     "funding": re.compile(r"\b(?:rais\w*|totals?|totaling|totalling|of|brings|was|is)\b"),
     "acquisition": re.compile(r"\b(?:valued at|worth|value of|price of|for|pay|paying|totals?)\b"),
 }
+_DEAL_NOUN = re.compile(r"\b(?:deal|offer|bid|takeover|acquisition|buyout|purchase|merger|transaction)\b")
+#: a definite reference to the deal: "the deal", "the $4.1 billion all-cash offer"
+_DEAL_REF = re.compile(r"\b(?:the|this|its|their) (?:[$€£¥\w.,-]+ ){0,5}?(?:deal|transaction|acquisition|purchase|"
+                       r"takeover|offer|bid|buyout|merger)\b")
+#: money written as the deal's size: "$147 billion offer", "$2 billion all-cash takeover bid"
+_DEAL_AFTER_MONEY = re.compile(r"^(?:[\w-]+ ){0,4}?(?:deal|offer|bid|takeover|acquisition|buyout|purchase|merger|"
+                               r"transaction)\b")
+#: "a takeover bid of about $2 billion", "a deal worth $1.2 billion", "the offer values X at $Y"
+_DEAL_BEFORE_MONEY = re.compile(r"\b(?:deal|offer|bid|takeover|acquisition|buyout|purchase|merger|transaction)"
+                                r"(?: \w+){0,3}? (?:of|worth|valued at|valuing [\w ]{1,30} at|values [\w ]{1,30} at)"
+                                r"(?: about| around| roughly| nearly| some| more than| up to| almost)?$")
 #: A sentence opening that refers back to the event (or its company) of the sentence before.
 _BACK_REF = {
     "ipo": re.compile(r"(?:the|its) (?:[\w,-]+ ){0,4}?(?:company|offering|ipo|listing|flotation|firm|startup|start-up)\b|it\b"),
