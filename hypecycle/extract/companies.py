@@ -345,6 +345,13 @@ class Sent:
                         and self.lows[j + 1] in _SECTOR_PAIR:
                     j += 2  # "Eland Oil and Gas", "Pacific Gas and Electric": one name, not two
                     continue
+                if low in _POSS and j + 1 < n and namey[j + 1]:
+                    k = j + 1
+                    while k < n and namey[k] and self.lows[k] not in _HARD_SUFFIX:
+                        k += 1
+                    if k < n and self.lows[k] in _HARD_SUFFIX and k - j <= 3:
+                        j = k  # "Claire's Stores Inc", "Dillard's Department Stores Inc": one name
+                        continue
                 if low in _POSS and j == i + 1 == 1 and not self.headline and j + 1 < n and namey[j + 1]:
                     k = j + 1
                     while k < n and namey[k]:
@@ -369,7 +376,8 @@ class Sent:
                     and self.lows[i] in v.descriptors:
                 i += 1  # "Rival DuPont", "Bookseller Borders Group Inc": a capitalised common noun
             elif i > 0 and self._org_end(k) and self.toks[i - 1][:1].isupper() \
-                    and self.lows[i - 1] in v.non_company_1 and (i < 2 or not self.toks[i - 2][:1].isupper()):
+                    and self.lows[i - 1] in v.non_company_1 \
+                    and (i < 2 or not self.toks[i - 2][:1].isupper() or self.lows[i - 2] == "the"):
                 i -= 1  # "Dow Chemical Co", "Washington Post": a place or index word opens the name
             self._add(cands, i, k)
             i = j
