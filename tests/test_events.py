@@ -469,6 +469,8 @@ def test_recall_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
         ("the deal's size in the next sentence", "Orvane Mining agreed to buy Telluric Metals, the companies said "
          "on Monday. The $4.1 billion all-cash deal is expected to close in June.", "", "Telluric Metals",
          {"amount": 4.1e9}),
+        ("a possessive bid exists whatever its outcome", "Ratings of Telluric Metals may rise if Orvane Mining's "
+         "takeover bid for Telluric Metals succeeds.", "", "Telluric Metals", {"acquirer": "Orvane Mining"}),
         ("a bid of", "Telluric Metals said on Monday it had agreed to a takeover bid of about $2 billion from "
          "Orvane Mining.", "", "Telluric Metals", {"amount": 2e9, "status": "announced"}),
     ],
@@ -486,6 +488,8 @@ def test_deal_rules_positive(ex: Extractor, rule: str, text: str, title: str, co
         ("chronology line", "2003 - Orvane Mining bought Telluric Metals for $2 billion."),
         ("dated chronology line", "March 18, 2009: Orvane Mining is in talks to buy Telluric Metals."),
         ("withdrawn offer", "Brandvale pulled its offer for Quillmark on Tuesday."),
+        ("a proposal from others is not a bid", "Telluric Metals rejected a proposal from two former directors "
+         "to block the sale."),
         ("talks fell through", "Talks to sell Quillmark to Brandvale fell through on Friday."),
         ("pulled out of talks", "Brandvale pulled out of talks to buy Quillmark, a source said."),
         ("a dated merger", "Orvane Mining's 2001 merger with Telluric Metals created the largest miner in the region."),

@@ -417,7 +417,7 @@ class EventRules:
                 continue
             d = self._frame(sent, low, tr, lo, hi, money, resolve, refs)
             if d is not None and d.status != "skip":
-                if not d.weak and self._hedged(sent, low, tr, lo):
+                if not d.weak and self._hedged(sent, low, tr, lo) and not _presupposed_bid(sent, tr):
                     d.weak = "hedge"
                 if not d.weak and _hypothetical_noun(sent, low, tr):
                     d.weak = "hedge"
@@ -832,6 +832,20 @@ _NOUN_NEWS = {
                              r"petition|protection|proceedings?|administration|receivership|liquidation|collaps\w*|"
                              r"chapter (?:11|7)|went|goes|go into|bankrupt)\b"),
 }
+
+
+def _presupposed_bid(sent: Sent, tr: _Trig) -> bool:
+    """True for a bid named with a possessive ("BHP's $39 billion bid for Potash", "its offer
+    for X"): the bid exists whatever the clause says of its outcome ("if BHP's bid succeeds")."""
+    if tr.entry["id"] not in ("acq_bid", "acq_bid_by"):
+        return False
+    i = tr.t - 1
+    while i >= 0 and (sent.lows[i] in _NP_INNER or sent.lows[i][:1].isdigit() or sent.lows[i].endswith("-stock")
+                      or sent.lows[i] in ("all", "stock", "hostile", "unsolicited", "sweetened", "revised")):
+        if sent.lows[i] in ("'s", "’s", "its", "their"):
+            return True
+        i -= 1
+    return False
 
 
 def _bare_noun(sent: Sent, low: str, tr: _Trig, d: Draft) -> bool:
