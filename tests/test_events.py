@@ -469,7 +469,7 @@ def test_recall_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
         ("the deal's size in the next sentence", "Orvane Mining agreed to buy Telluric Metals, the companies said "
          "on Monday. The $4.1 billion all-cash deal is expected to close in June.", "", "Telluric Metals",
          {"amount": 4.1e9}),
-        ("a possessive bid exists whatever its outcome", "Ratings of Telluric Metals may rise if Orvane Mining's "
+        ("a possessive bid exists whatever its outcome", "S&P said the rating of Telluric Metals may rise if Orvane Mining's "
          "takeover bid for Telluric Metals succeeds.", "", "Telluric Metals", {"acquirer": "Orvane Mining"}),
         ("a bid of", "Telluric Metals said on Monday it had agreed to a takeover bid of about $2 billion from "
          "Orvane Mining.", "", "Telluric Metals", {"amount": 2e9, "status": "announced"}),

@@ -31,6 +31,7 @@ onto about also announced agreed completed closed raised reported told according
 plans planned expects expected unveiled lost saw made gave took got cut laid shed filed went became
 last week month year day yesterday today tomorrow jumped rose fell slid dropped surged gained traded
 late early now already again instead because despite following amounting totaling totalling
+succeeds succeed succeeded fails fail failed proceeds proceed goes go
 """.split())
 
 _CONNECT = frozenset(["&", "of", "de", "du", "la", "van", "von", "der", "den", "del", "y", "and"])
