@@ -43,6 +43,7 @@ _SENT_END = re.compile(r"(?:[.!?]+[\"'”’)\]]*\s+|\s*\n\s*)")
 _ABBREV = frozenset("""inc corp co ltd mr mrs ms dr st jr sr u.s u.k u.n e.u no vs etc e.g i.e gov sen rep gen
 calif jan feb mar apr jun jul aug sep sept oct nov dec bros mt ft approx est dept univ assn fig p.m a.m
 n.v s.a l.p plc a.g""".split())
+_SINCE_CLAUSE = re.compile(r"\bsince (?:going|its|it|their|they|emerging|being|the)\b[^,.;:]*")
 _INITIALS = re.compile(r"^(?:[a-z]\.)+[a-z]$")
 _STARTERS = frozenset(["The", "It", "A", "An", "Its", "In", "On", "But", "Shares", "He", "She", "They", "This",
                        "That", "We", "Analysts", "Investors", "According", "Last", "Earlier", "Separately"])
@@ -469,22 +470,23 @@ class Extractor:
         the body is context (a rival's round, a recap, the history behind a lawsuit or a results
         story) unless the headline or lead names its company and speaks of that kind of event,
         or its sentence is dated as news or opens a new item ("Separately, ...")."""
-        lead = title + " " + " ".join(body[a:b] for a, b in state.spans[:_LEAD])
-        lead_names = [normalise_company(c.text) for si in range(min(_LEAD, len(state.spans)))
-                      for c in state.sent(si).cands]
-        lead_names += [normalise_company(c.text) for c in state.make(title, headline=True).cands]
-        lead_low = lead.lower()
-        lead_types = self.rules.types_in(lead_low)
+        # (lower-cased text without "since" clauses, names, event types) of the headline and each lead sentence
+        units = []
+        for si in range(-1, min(_LEAD, len(state.spans))):
+            sent = state.make(title, headline=True) if si < 0 else state.sent(si)
+            # "its first earnings since going public": a "since" clause names a past event, not the news
+            low = _SINCE_CLAUSE.sub(" ", sent.text.lower())
+            units.append((low, [normalise_company(c.text) for c in sent.cands], self.rules.types_in(low)))
         for d in drafts:
             if d.sentence <= _LEAD or d.weak:
                 continue
             if _NEWS_ANCHOR.search(state.sent(d.sentence).text.lower()):
                 continue
             n = normalise_company(d.company)
-            named = bool(n) and (n in lead_low or any(same_company(n, m) or same_company(m, n)
-                                                      for m in lead_names if m))
-            # the lead names the company and speaks of this kind of event: the body gives details
-            if named and d.type in lead_types:
+            # a lead sentence names the company and speaks of this kind of event: the body gives details
+            if n and any(d.type in types and (n in low or any(same_company(n, m) or same_company(m, n)
+                                                                for m in names if m))
+                         for low, names, types in units):
                 continue
             d.weak = "aside"
 
