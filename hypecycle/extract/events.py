@@ -409,8 +409,8 @@ class EventRules:
             if not sent.headline and _in_proper_name(sent, tr.t, tr.te):
                 continue  # "National Venture Capital Association", "First Day Motions"
             pre = low[sent.starts[max(0, tr.t - 4)]:tr.start].rsplit(",", 1)[-1] if tr.t > 0 else ""
-            if self.neg_before.search(pre):
-                continue
+            if self.neg_before.search(pre) and not (_OPPOSED.search(pre) and _presupposed_bid(sent, tr)):
+                continue  # "vote against Icahn's $2.86 billion takeover of Lear": the deal exists
             if e["role"] != "ref" and self._is_background(sent, low, tr, hi, year):
                 continue
             if e["role"] != "ref" and _in_context_phrase(sent, tr, year):
@@ -834,15 +834,21 @@ _NOUN_NEWS = {
 }
 
 
+_OPPOSED = re.compile(r"\b(?:against|oppos\w*|reject\w*|block\w*|challeng\w*|fight\w*)\b")
+_DEAL_ADJ = frozenset(("all", "stock", "hostile", "unsolicited", "sweetened", "revised", "proposed", "pending",
+                       "planned", "agreed", "cash", "all-cash", "takeover", "buyout"))
+
+
 def _presupposed_bid(sent: Sent, tr: _Trig) -> bool:
-    """True for a bid named with a possessive ("BHP's $39 billion bid for Potash", "its offer
-    for X"): the bid exists whatever the clause says of its outcome ("if BHP's bid succeeds")."""
-    if tr.entry["id"] not in ("acq_bid", "acq_bid_by"):
+    """True for a bid or deal named with a possessive or its price ("BHP's $39 billion bid for
+    Potash", "its offer for X", "a $10.6 billion buyout of X"): it exists whatever the clause
+    says of its outcome ("if BHP's bid succeeds", "vote against a $10.6 billion buyout")."""
+    if tr.entry["id"] not in ("acq_bid", "acq_bid_by", "acq_noun"):
         return False
     i = tr.t - 1
     while i >= 0 and (sent.lows[i] in _NP_INNER or sent.lows[i][:1].isdigit() or sent.lows[i].endswith("-stock")
-                      or sent.lows[i] in ("all", "stock", "hostile", "unsolicited", "sweetened", "revised")):
-        if sent.lows[i] in ("'s", "’s", "its", "their"):
+                      or sent.lows[i] in _DEAL_ADJ):
+        if sent.lows[i] in ("'s", "’s", "its", "their") or sent.lows[i] in ("$", "€", "£", "¥", "billion", "million"):
             return True
         i -= 1
     return False
