@@ -467,6 +467,9 @@ class EventRules:
 
     def _money_for(self, money, lo: int, t: int, te: int, hi: int, roles=("plain",)):
         for m, ms, me, role in money:
+            if role in roles and t < ms and me <= te:
+                return m  # inside the trigger ("offered $2.4 billion for")
+        for m, ms, me, role in money:
             if role in roles and te <= ms < min(hi, te + 15):
                 return m
         for m, ms, me, role in reversed(money):
