@@ -514,3 +514,18 @@ def test_initials_do_not_end_a_sentence() -> None:
     text = "J.C. Penney Co Inc laid off 1,000 workers. The U.S. economy grew."
     assert [text[a:b] for a, b in split_sentences(text)] == [
         "J.C. Penney Co Inc laid off 1,000 workers.", "The U.S. economy grew."]
+
+
+@pytest.mark.parametrize(
+    "text,type_,expected",
+    [
+        ("Quarrow Holdings, the broker that filed for bankruptcy protection on Monday, has admitted to using "
+         "client money.", "bankruptcy", []),
+        ("Pinefield, the animation unit acquired by Orvane Media, was seen avoiding cuts.", "acquisition", []),
+        ("Besides Brandvale, the initial round of funding in Quillmark includes venture capital firm Gale "
+         "Partners.", "funding", ["quillmark"]),
+    ],
+)
+def test_what_an_apposition_says_in_passing_is_not_news(ex: Extractor, text: str, type_: str, expected: list) -> None:
+    found = [normalise_company(e.company) for e in events(ex, text, year=2010) if e.type == type_]
+    assert found == expected

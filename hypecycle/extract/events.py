@@ -421,6 +421,8 @@ class EventRules:
                     d.weak = "hedge"
                 if not d.weak and _hypothetical_noun(sent, low, tr):
                     d.weak = "hedge"
+                if not d.weak and _in_apposition(sent, tr):
+                    d.weak = "hedge"  # said in passing: it only adds fields to an event reported elsewhere
                 if d.weak in ("", "ref") and _bare_noun(sent, low, tr, d):
                     d.weak = "hedge"
                 drafts.append(d)
@@ -767,6 +769,32 @@ _SPAN_AFTER = re.compile(r"\b(?:a|one|two|three|four|five|six|several|few|\d+) (
                          r"|\b(?:comes?|came|coming)(?: just| only| barely)?(?: (?:a|one|two|three|four|five|six|several|"
                          r"a few|\d+) (?:days?|weeks?|months?|years?|decades?))? after\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+_PREP_BEFORE_NAME = frozenset(("besides", "like", "unlike", "including", "for", "with", "from", "to", "in", "on", "at",
+                               "by", "of", "after", "before", "than", "against", "about", "over", "under", "as"))
+
+
+def _in_apposition(sent: Sent, tr: _Trig) -> bool:
+    """True when the trigger sits in an appositive or non-restrictive relative clause that
+    describes a name before the sentence's own verb ("MF Global, the broker that filed for
+    bankruptcy on Monday, has admitted ...", "Pixar, the unit acquired by Disney, was ...",
+    "Delphi, which filed for bankruptcy in 2005, remains ..."): what a story says of its
+    subject in passing is known, not news."""
+    lows = sent.lows
+    i = tr.t - 1
+    while i > 0 and lows[i] not in (",", ";", ":", "(", "--", "—") and tr.t - i <= 12:
+        i -= 1
+    if i <= 0 or lows[i] != "," or i + 1 >= len(lows) or lows[i + 1] not in ("the", "a", "an", "which", "who"):
+        return False
+    name = sent.cand_ending_at(i)
+    if name is None or name.start > 0 and lows[name.start - 1] in _PREP_BEFORE_NAME:
+        return False  # the clause must follow a name that is not a preposition's object ("Besides Google, the ...")
+    j = tr.te
+    while j < len(lows) and lows[j] not in (",", ";", "(", "--", "—") and j - tr.te <= 20:
+        j += 1
+    # the clause closes with a comma and the sentence goes on with its own verb
+    return j < len(lows) - 2 and lows[j] == "," and not any(w in ("and", "but") for w in lows[j + 1:j + 2])
 
 
 _TIMELINE = re.compile(r"^\W*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?)?"
