@@ -364,7 +364,8 @@ class Sent:
                     j += 3  # "Linens 'n Things"
                     continue
                 if low in _CONNECT and j + 1 < n and namey[j + 1] and low != "and" or (
-                    low == "-" and not self.ws[j - 1] and not self.ws[j] and j + 1 < n and namey[j + 1]
+                    low == "-" and not self.ws[j - 1] and not self.ws[j] and j + 1 < n
+                    and (namey[j + 1] or self.toks[j + 1][:1].isupper())  # "Petro-Canada", "Air-India"
                 ) or (low == "&" and j + 1 < n and (namey[j + 1] or self.lows[j + 1] in ("co", "co."))):
                     ended = low == "&" and self.lows[j + 1] in ("co", "co.")
                     j += 2
