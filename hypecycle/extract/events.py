@@ -409,13 +409,18 @@ class EventRules:
             if not sent.headline and _in_proper_name(sent, tr.t, tr.te):
                 continue  # "National Venture Capital Association", "First Day Motions"
             pre = low[sent.starts[max(0, tr.t - 4)]:tr.start].rsplit(",", 1)[-1] if tr.t > 0 else ""
-            if self.neg_before.search(pre) and not (_OPPOSED.search(pre) and _presupposed_bid(sent, tr)):
-                continue  # "vote against Icahn's $2.86 billion takeover of Lear": the deal exists
+            opposed = False
+            if self.neg_before.search(pre):
+                if not (_OPPOSED.search(pre) and _presupposed_bid(sent, tr, priced=True)):
+                    continue
+                opposed = True  # "vote against Icahn's $2.86 billion takeover of Lear": the deal exists
             if e["role"] != "ref" and self._is_background(sent, low, tr, hi, year):
                 continue
             if e["role"] != "ref" and _in_context_phrase(sent, tr, year):
                 continue
             d = self._frame(sent, low, tr, lo, hi, money, resolve, refs)
+            if d is not None and opposed and not _presupposed_bid(sent, tr):
+                d.acquirer = None  # who opposes a deal is not its buyer; a possessive names the bidder
             if d is not None and d.status != "skip":
                 if not d.weak and self._hedged(sent, low, tr, lo) and not _presupposed_bid(sent, tr):
                     d.weak = "hedge"
@@ -794,7 +799,7 @@ def _in_apposition(sent: Sent, tr: _Trig) -> bool:
     while j < len(lows) and lows[j] not in (",", ";", "(", "--", "—") and j - tr.te <= 20:
         j += 1
     # the clause closes with a comma and the sentence goes on with its own verb
-    return j < len(lows) - 2 and lows[j] == "," and not any(w in ("and", "but") for w in lows[j + 1:j + 2])
+    return j < len(lows) - 2 and lows[j] == "," and lows[j + 1] not in ("and", "but")
 
 
 _TIMELINE = re.compile(r"^\W*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?)?"
@@ -870,16 +875,20 @@ _DEAL_ADJ = frozenset(("all", "stock", "hostile", "unsolicited", "sweetened", "r
                        "planned", "agreed", "cash", "all-cash", "takeover", "buyout"))
 
 
-def _presupposed_bid(sent: Sent, tr: _Trig) -> bool:
-    """True for a bid or deal named with a possessive or its price ("BHP's $39 billion bid for
-    Potash", "its offer for X", "a $10.6 billion buyout of X"): it exists whatever the clause
-    says of its outcome ("if BHP's bid succeeds", "vote against a $10.6 billion buyout")."""
-    if tr.entry["id"] not in ("acq_bid", "acq_bid_by", "acq_noun"):
+def _presupposed_bid(sent: Sent, tr: _Trig, *, priced: bool = False) -> bool:
+    """True for a bid named with a possessive ("BHP's $39 billion bid for Potash", "its offer
+    for X"): it exists whatever the clause says of its outcome ("if BHP's bid succeeds").
+    With ``priced``, a takeover noun with its price counts too, for opposition to it ("vote
+    against a $10.6 billion buyout of X"); a price alone does not survive a modal ("could make
+    a $5 billion acquisition")."""
+    ids = ("acq_bid", "acq_bid_by", "acq_noun") if priced else ("acq_bid", "acq_bid_by")
+    if tr.entry["id"] not in ids:
         return False
+    marks = ("'s", "’s", "its", "their") + (("$", "€", "£", "¥", "billion", "million") if priced else ())
     i = tr.t - 1
     while i >= 0 and (sent.lows[i] in _NP_INNER or sent.lows[i][:1].isdigit() or sent.lows[i].endswith("-stock")
                       or sent.lows[i] in _DEAL_ADJ):
-        if sent.lows[i] in ("'s", "’s", "its", "their") or sent.lows[i] in ("$", "€", "£", "¥", "billion", "million"):
+        if sent.lows[i] in marks:
             return True
         i -= 1
     return False

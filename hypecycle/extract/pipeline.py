@@ -387,8 +387,9 @@ class Extractor:
         deal: an amount written as the deal's size ("a $147 billion offer", "the estimated $5
         billion deal", "a takeover bid of about $2 billion", "a deal worth $1.2 billion") in the
         lead or next to an event sentence, in a sentence that names the target or refers to the
-        deal, and not dated as history. One amount per article: several such amounts in
-        different sentences (rival bids, earlier deals) leave it unset."""
+        deal, and not dated as history. Only one amount may qualify: several (rival bids,
+        earlier deals) leave it unset, as does an article with more than two acquisition
+        targets (a recap or league table)."""
         groups: dict[str, list[Draft]] = {}
         for d in drafts:
             if d.type == "acquisition" and not d.weak:
@@ -400,7 +401,7 @@ class Extractor:
         for group in todo:
             near = {si for d in group for si in (d.sentence - 1, d.sentence, d.sentence + 1) if 0 <= si < len(spans)}
             near |= set(range(min(3, len(spans))))
-            first = group[0].company.lower().split()[0]
+            first = (normalise_company(group[0].company).split() or [""])[0]  # not "the" of "The Washington Post"
             found = []
             for si in sorted(near):
                 a, b = spans[si]
@@ -408,7 +409,7 @@ class Extractor:
                 if not _DIGIT.search(raw) or not _DEAL_NOUN.search(raw) or any(
                         not m.group(0).startswith("had") for m in self.rules.background.finditer(raw)):
                     continue  # "said it had agreed" is reported speech, "in 2005" history
-                if first not in raw and not _DEAL_REF.search(raw):
+                if not (first and first in raw) and not _DEAL_REF.search(raw):
                     continue
                 sent = state.sent(si)
                 for m, ms, me, role in self.rules.money_roles(sent, sent.text.lower()):
