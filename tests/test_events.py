@@ -471,6 +471,14 @@ def test_recall_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
          {"amount": 4.1e9}),
         ("a possessive bid exists whatever its outcome", "S&P said the rating of Telluric Metals may rise if Orvane Mining's "
          "takeover bid for Telluric Metals succeeds.", "", "Telluric Metals", {"acquirer": "Orvane Mining"}),
+        ("an unnamed unit sold", "Orvane Mining agreed to sell its chemicals unit to Brandvale Foods for $400 million.",
+         "", "Orvane Mining chemicals unit", {"acquirer": "Brandvale Foods", "amount": 400e6}),
+        ("take control of", "Orvane Mining will take control of Telluric Metals on Tuesday.", "", "Telluric Metals",
+         {"acquirer": "Orvane Mining"}),
+        ("won the auction", "Orvane Mining won the auction for Telluric Metals with a $2 billion bid.", "",
+         "Telluric Metals", {"acquirer": "Orvane Mining", "status": "announced"}),
+        ("will be sold to", "Telluric Metals said it would be sold to Orvane Mining for $2 billion.", "",
+         "Telluric Metals", {"acquirer": "Orvane Mining", "amount": 2e9}),
         ("a bid of", "Telluric Metals said on Monday it had agreed to a takeover bid of about $2 billion from "
          "Orvane Mining.", "", "Telluric Metals", {"amount": 2e9, "status": "announced"}),
     ],
@@ -490,6 +498,8 @@ def test_deal_rules_positive(ex: Extractor, rule: str, text: str, title: str, co
         ("withdrawn offer", "Brandvale pulled its offer for Quillmark on Tuesday."),
         ("a proposal from others is not a bid", "Telluric Metals rejected a proposal from two former directors "
          "to block the sale."),
+        ("a contracted negation", "Wolfgang says Porsche won't be sold to Orvane Mining."),
+        ("doesn't", "Orvane Mining doesn't plan to buy Telluric Metals."),
         ("talks fell through", "Talks to sell Quillmark to Brandvale fell through on Friday."),
         ("pulled out of talks", "Brandvale pulled out of talks to buy Quillmark, a source said."),
         ("a dated merger", "Orvane Mining's 2001 merger with Telluric Metals created the largest miner in the region."),

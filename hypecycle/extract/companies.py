@@ -377,6 +377,8 @@ class Sent:
             if k - i >= 2 and (i == 0 or self.headline or not self.toks[i - 1][:1].isalnum()) \
                     and self.lows[i] in v.descriptors:
                 i += 1  # "Rival DuPont", "Bookseller Borders Group Inc": a capitalised common noun
+                while i < k - 1 and self.lows[i] in _CONNECT:
+                    i += 1  # "Shareholders of Telluric Metals": the name starts after "of"
             elif i > 0 and self._org_end(k) and self.toks[i - 1][:1].isupper() \
                     and self.lows[i - 1] in v.non_company_1 \
                     and (i < 2 or not self.toks[i - 2][:1].isupper() or self.lows[i - 2] == "the"):

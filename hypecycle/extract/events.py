@@ -555,6 +555,8 @@ class EventRules:
         elif role == "sell":
             company = sent.right_object(te, hi)
             agent = sent.after_word(te, {"to"}, hi, within=16)
+            if company is None and agent is not None:
+                company = _unit_sold(sent, te, hi, subj(t))  # "sell its chemicals unit to Y"
             if agent is None or company is None:
                 return None
         elif role == "merge":
@@ -774,6 +776,28 @@ _SPAN_AFTER = re.compile(r"\b(?:a|one|two|three|four|five|six|several|few|\d+) (
                          r"|\b(?:comes?|came|coming)(?: just| only| barely)?(?: (?:a|one|two|three|four|five|six|several|"
                          r"a few|\d+) (?:days?|weeks?|months?|years?|decades?))? after\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+_UNIT_WORDS = frozenset(("unit", "units", "business", "businesses", "division", "divisions", "operations", "arm",
+                         "subsidiary", "subsidiaries", "brand", "brands", "operation"))
+
+
+def _unit_sold(sent: Sent, te: int, hi: int, seller) -> str | None:
+    """The descriptive name of an unnamed unit sold ("sell its chemicals unit to Y" by X gives
+    "X chemicals unit"), as the annotation conventions name it; ``None`` when the object is
+    not "its/their <up to five words> <unit word>" or the seller is unknown."""
+    if not isinstance(seller, Cand) or te >= hi or sent.lows[te] not in ("its", "their"):
+        return None
+    for k in range(te + 1, min(hi, te + 7)):
+        w = sent.lows[k]
+        if w in _UNIT_WORDS:
+            words = sent.toks[te + 1:k + 1]
+            if len(words) < 2 or any(not x.replace("-", "").isalpha() for x in words):
+                return None  # "its unit" says nothing; digits or signs mean something else
+            return seller.text + " " + " ".join(words)
+        if not w.replace("-", "").isalpha():
+            return None
+    return None
 
 
 _PREP_BEFORE_NAME = frozenset(("besides", "like", "unlike", "including", "for", "with", "from", "to", "in", "on", "at",
