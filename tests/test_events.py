@@ -418,6 +418,8 @@ def test_bare_funding_needs_startup_talk(ex: Extractor, text: str, weak: str) ->
          "Testloom raises $7.2M for app-testing agents", "funding", "Testloom", {"amount": 7.2e6}),
         ("round total", "Harbour Lane Capital invested $5 million of the $20 million round in Zentrix, "
          "a robotics startup.", "", "funding", "Zentrix", {"amount": 20e6}),
+        ("workforce by a share", "Korvin Semiconductor will close its plant in Livingston, Scotland, and reduce its "
+         "global workforce by 10% as demand for memory chips collapses.", "", "layoff", "Korvin Semiconductor", {}),
         ("deal refers back", "Orbisol agreed on Monday to acquire Pinefield Software. The deal is valued at "
          "$300 million.", "", "acquisition", "Pinefield Software", {"amount": 300e6}),
         ("ipo refers back", "Shares of Quarrow Inc. jumped 140% on their first day of trading on the Nasdaq on "

@@ -493,6 +493,10 @@ class Sent:
                 if c.end < len(lows) and (lows[c.end] in _MODIFIED or self._modifier(c)):
                     i = c.start - 1  # "Scottish plant", "Hangzhou maker": a modifier, not the subject
                     continue
+                if c.end + 2 < len(lows) and lows[c.end] == "," and lows[c.end + 1] in self.vocab.non_company_1 \
+                        and self.toks[c.end + 1][:1].isupper() and lows[c.end + 2] in (",", ".", "and"):
+                    i = c.start - 1  # "its plant in Livingston, Scotland, and ...": a place, not the subject
+                    continue
                 if prev in (",", "and", "or", "&") and self._in_prep_list(c.start):
                     i = c.start - 1  # "flights from London, Los Angeles and Las Vegas"
                     continue

@@ -31,7 +31,9 @@ _JOB_NOUN = re.compile(r"\b(?:jobs|positions|employees|workers|staff(?:ers)?|rol
                        r"job cuts|engineers|managers|redundancies|workforce)\b")
 _DIGIT = re.compile(r"\d")
 _SHARE_RE = re.compile(r"(?:%|percent|per cent|a third|a quarter|half|a fifth|a tenth) of (?:its |the |their )?"
-                       r"(?:global |total |entire |worldwide )?(?:workforce|staff|employees|headcount|workers|jobs)")
+                       r"(?:global |total |entire |worldwide )?(?:workforce|staff|employees|headcount|workers|jobs)"
+                       r"|(?:workforce|staff|headcount|payroll) by (?:about |around |roughly |some |nearly |up to )?"
+                       r"(?:\d[\d.]*\s?(?:%|percent|per cent)|a third|a quarter|half|a fifth|a tenth)")
 _FUNDING_NOUN = re.compile(r"\b(?:funding|financing|round|investment|series [a-z]|seed|backing|venture capital|"
                            r"capital from|from investors|led by|co-led by|valuation|growth equity)\b")
 _FACILITY = frozenset("""plant plants factory factories mine mines store stores office offices line lines refinery
