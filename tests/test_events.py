@@ -475,6 +475,8 @@ def test_recall_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
          "takeover bid for Telluric Metals succeeds.", "", "Telluric Metals", {"acquirer": "Orvane Mining"}),
         ("an unnamed unit sold", "Orvane Mining agreed to sell its chemicals unit to Brandvale Foods for $400 million.",
          "", "Orvane Mining chemicals unit", {"acquirer": "Brandvale Foods", "amount": 400e6}),
+        ("a named company's unit bought", "Halla Climate Control agreed to buy Visteon's climate control operations "
+         "for $200 million.", "", "Visteon climate control operations", {"acquirer": "Halla Climate Control"}),
         ("take control of", "Orvane Mining will take control of Telluric Metals on Tuesday.", "", "Telluric Metals",
          {"acquirer": "Orvane Mining"}),
         ("won the auction", "Orvane Mining won the auction for Telluric Metals with a $2 billion bid.", "",
@@ -500,6 +502,7 @@ def test_deal_rules_positive(ex: Extractor, rule: str, text: str, title: str, co
         ("withdrawn offer", "Brandvale pulled its offer for Quillmark on Tuesday."),
         ("a proposal from others is not a bid", "Telluric Metals rejected a proposal from two former directors "
          "to block the sale."),
+        ("a possessive holding is not a unit", "Brandvale bought Quillmark's shares in Orvane Mining."),
         ("a contracted negation", "Wolfgang says Porsche won't be sold to Orvane Mining."),
         ("doesn't", "Orvane Mining doesn't plan to buy Telluric Metals."),
         ("talks fell through", "Talks to sell Quillmark to Brandvale fell through on Friday."),

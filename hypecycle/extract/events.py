@@ -531,7 +531,12 @@ class EventRules:
         elif role == "object":
             company = sent.right_object(te, hi)
             if isinstance(company, Cand) and company.poss:
-                return None
+                # "buy Visteon's climate control operations": the unit, named as the conventions do
+                unit = _unit_sold(sent, company.end + 1, hi, company, after_possessive=True) \
+                    if typ == "acquisition" else None
+                if unit is None:
+                    return None
+                company = unit
             if typ == "acquisition" and isinstance(company, Cand) and _holding_object(sent, te, company):
                 return None  # "bought 11.5 million shares of X", "took over X and Y stakes in ..."
             if not e.get("no_subject"):
@@ -784,11 +789,17 @@ _UNIT_WORDS = frozenset(("unit", "units", "business", "businesses", "division", 
                          "subsidiary", "subsidiaries", "brand", "brands", "operation"))
 
 
-def _unit_sold(sent: Sent, te: int, hi: int, seller) -> str | None:
+def _unit_sold(sent: Sent, te: int, hi: int, seller, *, after_possessive: bool = False) -> str | None:
     """The descriptive name of an unnamed unit sold ("sell its chemicals unit to Y" by X gives
-    "X chemicals unit"), as the annotation conventions name it; ``None`` when the object is
-    not "its/their <up to five words> <unit word>" or the seller is unknown."""
-    if not isinstance(seller, Cand) or te >= hi or sent.lows[te] not in ("its", "their"):
+    "X chemicals unit"; "buy X's climate control operations" gives "X climate control
+    operations"), as the annotation conventions name it; ``None`` when the object is not
+    "its/their <up to five words> <unit word>" (or, after a possessive, "<words> <unit
+    word>") or the seller is unknown."""
+    if not isinstance(seller, Cand) or te >= hi:
+        return None
+    if after_possessive:
+        te -= 1  # the words start right after the possessive
+    elif sent.lows[te] not in ("its", "their"):
         return None
     for k in range(te + 1, min(hi, te + 7)):
         w = sent.lows[k]
