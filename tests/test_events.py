@@ -544,3 +544,24 @@ def test_initials_do_not_end_a_sentence() -> None:
 def test_what_an_apposition_says_in_passing_is_not_news(ex: Extractor, text: str, type_: str, expected: list) -> None:
     found = [normalise_company(e.company) for e in events(ex, text, year=2010) if e.type == type_]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("Jeff Bezos agreed to buy The Washington Post on Monday.", ["Jeff Bezos", "Washington Post"]),
+        ("Retailer Claire's Stores Inc. said it would be sold.", ["Claire's Stores Inc."]),
+        ("Buffett's Berkshire Hathaway Inc bought shares.", ["Buffett", "Berkshire Hathaway Inc"]),
+        ("The bid by Rupert Murdoch's News Corp. for Dow Jones & Co. was raised.",
+         ["Rupert Murdoch", "News Corp.", "Dow Jones & Co."]),
+        ("Suncor agreed to buy Petro-Canada.", ["Suncor", "Petro-Canada"]),
+    ],
+)
+def test_company_name_boundaries(text: str, names: list) -> None:
+    import spacy
+
+    from hypecycle.extract.companies import Sent
+
+    doc = spacy.blank("en").make_doc(text)
+    sent = Sent(text, [(t.text, t.idx, t.whitespace_) for t in doc])
+    assert [c.text for c in sent.cands] == names

@@ -346,8 +346,8 @@ class Sent:
                         and self.lows[j + 1] in _SECTOR_PAIR:
                     j += 2  # "Eland Oil and Gas", "Pacific Gas and Electric": one name, not two
                     continue
-                if low in _POSS and j + 1 < n and namey[j + 1]:
-                    k = j + 1
+                if low in _POSS and j + 1 < n and namey[j + 1] and self.lows[j + 1] in v.company_heads:
+                    k = j + 1  # a generic head after the possessive, not another name ("Buffett's Berkshire")
                     while k < n and namey[k] and self.lows[k] not in _HARD_SUFFIX:
                         k += 1
                     if k < n and self.lows[k] in _HARD_SUFFIX and k - j <= 3:
