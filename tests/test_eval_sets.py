@@ -11,7 +11,7 @@ import pytest
 from hypecycle.schema import EVENT_TYPES
 
 DATA = Path(__file__).parent / "data" / "extraction"
-LOCATED = ("real", "wilddev", "wilddev2", "wilddev3", "heldout", "heldout2")
+LOCATED = ("real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "heldout", "heldout2")
 LOCATORS = {"reuters-2006-2013": ("file", "line"), "wsj-wapo-1995-2014": ("record_id",),
             "headlines-2025-2026": ("row",)}
 ROUND = re.compile(r"^(pre_seed|seed|series_[a-z]|growth|debt|convertible|grant|private_equity|strategic|angel)$")
