@@ -228,9 +228,11 @@ def test_lock_refuses_a_second_writer_and_wait_retries(store_path):
         assert e.value.exit_code == 5
         with pytest.raises(StoreLockedError):
             Store(store_path, read_only=True)  # a reader cannot share with a writer either
-        with Store(store_path, wait=30) as store:  # retries until the holder exits
+        with Store(store_path, wait=30) as store:  # retries until the holder lets go
             assert store.con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
-        assert proc.poll() is not None
+            assert time.monotonic() - t0 >= 1.5  # it waited for the holder's 2 s
+        # the holder releases the lock on close, a moment before its process ends
+        assert proc.wait(timeout=30) == 0
     finally:
         proc.kill()
         proc.wait()
