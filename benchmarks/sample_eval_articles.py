@@ -62,18 +62,58 @@ def _taken(sets: list[str]) -> tuple[set, set]:
             r = json.loads(line)
             if "corpus" not in r:
                 continue
-            locs.add(_locator(r))
+            locs.add(locator(r))
             if r["corpus"] != "wsj-wapo-1995-2014" and r.get("title_sha1"):
                 shas.add(r["title_sha1"])
     return locs, shas
 
 
-def _locator(r: dict) -> tuple:
-    if r["corpus"] == "reuters-2006-2013":
-        return (r["corpus"], r["file"], r["line"])
-    if r["corpus"] == "wsj-wapo-1995-2014":
-        return (r["corpus"], str(r["record_id"]))
-    return (r["corpus"], r["row"])
+#: The fields that locate an article in each corpus (FORMAT.md).
+LOCATOR_FIELDS = {"reuters-2006-2013": ("file", "line"), "wsj-wapo-1995-2014": ("record_id",),
+                  "headlines-2025-2026": ("row",)}
+_TEXT_FIELDS = frozenset(("text", "body", "title", "texts", "raw_summary"))
+
+
+def locator(r: dict) -> tuple:
+    """The key that identifies a located row's article: corpus and its locator fields."""
+    return (r["corpus"], *(str(r[k]) if k == "record_id" else r[k] for k in LOCATOR_FIELDS[r["corpus"]]))
+
+
+def row_problems(r: dict) -> list[str]:
+    """What is wrong with one annotated row of a located set, by FORMAT.md (no corpus needed)."""
+    out = []
+    if _TEXT_FIELDS & set(r):
+        out.append("the row stores article text")
+    if r.get("corpus") not in LOCATOR_FIELDS or not all(k in r for k in LOCATOR_FIELDS[r["corpus"]]):
+        out.append("incomplete locator")
+    if not re.fullmatch(r"[0-9a-f]{40}", str(r.get("title_sha1", ""))):
+        out.append("title_sha1 is not a sha1")
+    if r.get("kind") not in KINDS:
+        out.append(f"kind {r.get('kind')!r} is not one of {KINDS}")
+    elif r["kind"] == "negative" and r["events"]:
+        out.append("a negative article has events")
+    elif r["kind"] == "positive" and not r["events"]:
+        out.append("a positive article has no events")
+    for e in r["events"]:
+        out += [f"event: {p}" for p in event_problems(e)]
+    return out
+
+
+def event_problems(e: dict) -> list[str]:
+    """What is wrong with one gold event (type, company, round, numbers, currency)."""
+    out = []
+    if e.get("type") not in EVENT_TYPES:
+        out.append(f"event type {e.get('type')!r}")
+    if not e.get("company"):
+        out.append("event without company")
+    if "round" in e and not ROUNDS.match(str(e["round"])):
+        out.append(f"round {e['round']!r}")
+    for f in ("amount", "valuation", "count"):
+        if f in e and not isinstance(e[f], (int, float)):
+            out.append(f"{f} is not a number")
+    if ("amount" in e or "valuation" in e) and not re.fullmatch(r"[A-Z]{3}", str(e.get("currency", ""))):
+        out.append("amount without an ISO 4217 currency")
+    return out
 
 
 def pool(exclude: list[str]) -> list[tuple[dict, object]]:
@@ -83,7 +123,7 @@ def pool(exclude: list[str]) -> list[tuple[dict, object]]:
     out = []
 
     def keep(row: dict, art) -> None:
-        if _locator(row) in locs or (row["corpus"] != "wsj-wapo-1995-2014" and row["title_sha1"] in shas):
+        if locator(row) in locs or (row["corpus"] != "wsj-wapo-1995-2014" and row["title_sha1"] in shas):
             return
         if KEYWORDS.search(art.title + " " + art.text):
             out.append((row, art))
@@ -148,7 +188,7 @@ def show(path: Path, ids: list[str]) -> None:
 
 
 def check(path: Path) -> int:
-    """Validate an annotated file: ids, kinds, event fields. Returns the number of problems."""
+    """Validate an annotated file (:func:`row_problems`, and no title quoted). Returns the number of problems."""
     bad = 0
     rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     texts = {a.id: a for a, _ in _load_real(rows)}
@@ -158,22 +198,8 @@ def check(path: Path) -> int:
             bad += 1
             print(f"{path.name}: {r['id']}: {msg}")
 
-        if r.get("kind") not in KINDS:
-            problem(f"kind {r.get('kind')!r} is not one of {KINDS}")
-        if r.get("kind") == "negative" and r["events"]:
-            problem("a negative article has events")
-        for e in r["events"]:
-            if e.get("type") not in EVENT_TYPES:
-                problem(f"event type {e.get('type')!r}")
-            if not e.get("company"):
-                problem("event without company")
-            if "round" in e and not ROUNDS.match(str(e["round"])):
-                problem(f"round {e['round']!r}")
-            for f in ("amount", "valuation", "count"):
-                if f in e and not isinstance(e[f], (int, float)):
-                    problem(f"{f} is not a number")
-            if ("amount" in e or "valuation" in e) and not re.fullmatch(r"[A-Z]{3}", str(e.get("currency", ""))):
-                problem("amount without an ISO 4217 currency")
+        for msg in row_problems(r):
+            problem(msg)
         art = texts.get(r["id"])
         if art is not None and art.title and art.title.lower() in json.dumps(r).lower():
             problem("the row quotes the article's title")
