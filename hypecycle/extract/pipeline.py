@@ -346,7 +346,7 @@ class Extractor:
         for si in range(min(2, len(spans))):  # the lead names the story's companies in full
             state.sent(si)
         if title.strip() and len(spans) > _LEAD + 2:
-            self._demote_asides(drafts, state, title, body)
+            self._demote_asides(drafts, state, title)
         if tdrafts:
             self._headline_story(drafts, tdrafts, state, title)
         drafts = [d for d in drafts if not _opening_word(d.company, body)]
@@ -466,7 +466,7 @@ class Extractor:
                         title.lower() + " " + text.lower()):
                 d.weak = ""  # "X raises $7M for ..." over a body about the product: a private company's round
 
-    def _demote_asides(self, drafts: list[Draft], state: _State, title: str, body: str) -> None:
+    def _demote_asides(self, drafts: list[Draft], state: _State, title: str) -> None:
         """Inverted pyramid: a story reports its news in the headline and lead. An event deep in
         the body is context (a rival's round, a recap, the history behind a lawsuit or a results
         story) unless the headline or lead names its company and speaks of that kind of event,
@@ -614,17 +614,15 @@ _AMOUNT_CUE = {
     "funding": re.compile(r"\b(?:rais\w*|totals?|totaling|totalling|of|brings|was|is)\b"),
     "acquisition": re.compile(r"\b(?:valued at|worth|value of|price of|for|pay|paying|totals?)\b"),
 }
-_DEAL_NOUN = re.compile(r"\b(?:deal|offer|bid|takeover|acquisition|buyout|purchase|merger|transaction)\b")
+_DEAL_WORDS = r"(?:deal|offer|bid|takeover|acquisition|buyout|purchase|merger|transaction)"
+_DEAL_NOUN = re.compile(rf"\b{_DEAL_WORDS}\b")
 #: a definite reference to the deal: "the deal", "the $4.1 billion all-cash offer"
-_DEAL_REF = re.compile(r"\b(?:the|this|its|their) (?:[$€£¥\w.,-]+ ){0,5}?(?:deal|transaction|acquisition|purchase|"
-                       r"takeover|offer|bid|buyout|merger)\b")
+_DEAL_REF = re.compile(rf"\b(?:the|this|its|their) (?:[$€£¥\w.,-]+ ){{0,5}}?{_DEAL_WORDS}\b")
 #: money written as the deal's size: "$147 billion offer", "$2 billion all-cash takeover bid"
-_DEAL_AFTER_MONEY = re.compile(r"^(?:[\w-]+ ){0,4}?(?:deal|offer|bid|takeover|acquisition|buyout|purchase|merger|"
-                               r"transaction)\b")
+_DEAL_AFTER_MONEY = re.compile(rf"^(?:[\w-]+ ){{0,4}}?{_DEAL_WORDS}\b")
 #: "a takeover bid of about $2 billion", "a deal worth $1.2 billion", "the offer values X at $Y"
-_DEAL_BEFORE_MONEY = re.compile(r"\b(?:deal|offer|bid|takeover|acquisition|buyout|purchase|merger|transaction)"
-                                r"(?: \w+){0,3}? (?:of|worth|valued at|valuing [\w ]{1,30} at|values [\w ]{1,30} at)"
-                                r"(?: about| around| roughly| nearly| some| more than| up to| almost)?$")
+_DEAL_BEFORE_MONEY = re.compile(rf"\b{_DEAL_WORDS}(?: \w+){{0,3}}? (?:of|worth|valued at|valuing [\w ]{{1,30}} at|"
+                                r"values [\w ]{1,30} at)(?: about| around| roughly| nearly| some| more than| up to| almost)?$")
 #: A sentence opening that refers back to the event (or its company) of the sentence before.
 _BACK_REF = {
     "ipo": re.compile(r"(?:the|its) (?:[\w,-]+ ){0,4}?(?:company|offering|ipo|listing|flotation|firm|startup|start-up)\b|it\b"),
