@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from sample_eval_articles import event_problems, locator, row_problems  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "extraction"
-LOCATED = ("real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "heldout", "heldout2")
+LOCATED = ("real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5", "heldout", "heldout2", "heldout3")
 
 
 def rows(name: str) -> list[dict]:

@@ -565,3 +565,74 @@ def test_company_name_boundaries(text: str, names: list) -> None:
     doc = spacy.blank("en").make_doc(text)
     sent = Sent(text, [(t.text, t.idx, t.whitespace_) for t in doc])
     assert [c.text for c in sent.cands] == names
+
+
+@pytest.mark.parametrize(
+    "rule,text,title,type_",
+    [
+        ("a withdrawn offer", "Orvane Mining on Wednesday withdrew a hostile offer for Telluric Metals.", "", "acquisition"),
+        ("a withdrawn offer in a headline", "", "Orvane withdraws offer for Telluric Metals", "acquisition"),
+        ("coordinated verbs share the negation", "On Wednesday, Orvane Mining said it was not planning to buy a stake "
+         "or to bid for Telluric Metals.", "", "acquisition"),
+        ("the clause of a duration after", "Quillmark's fund chief has resigned, less than a week after Orvane Mining "
+         "agreed to buy Telluric Metals.", "", "acquisition"),
+        ("an IPO price is a reference", "Quillmark shares rose 2 percent to $31.85, below their November IPO price of $33.",
+         "", "ipo"),
+        ("voluntary layoffs", "Kestrel Systems said most of those eligible for the voluntary layoffs are office staff.",
+         "", "layoff"),
+        ("a campaign against cuts", "Nurses at Kestrel Systems have picketed in a campaign to fight job cuts.", "",
+         "layoff"),
+        ("a contract offer", "Workers at Kestrel Systems turned down a new contract offer from the company on Saturday.",
+         "", "acquisition"),
+        ("an analyst's rating", "", "Punk Ziegel says buy Telluric Metals on capital rumour", "acquisition"),
+        ("an analyst's advice", "Punk Ziegel recommended investors buy Telluric Metals Inc, a day after the bank "
+         "announced a plan.", "", "acquisition"),
+        ("taking over a post", "Martin Coles will take over the post of president of Telluric Metals International.",
+         "", "acquisition"),
+        ("securities bought", "Many investors used the $29 billion auction of seven-year notes to purchase Treasuries.",
+         "", "acquisition"),
+        ("a common word opens the headline", "", "Raising multiple rounds of venture capital might be wrong for you",
+         "funding"),
+        ("a put-on-hold deal", "A proposed merger of Orvane Mining and Telluric Metals was put on hold on Monday.", "",
+         "acquisition"),
+        ("that year", "That year, the company also went public and its stock rose 50 percent on its debut.", "", "ipo"),
+    ],
+)
+def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, type_: str) -> None:
+    assert [e for e in events(ex, text, title) if e.type == type_] == [], rule
+
+
+@pytest.mark.parametrize(
+    "rule,text,title,type_,company",
+    [
+        ("a raised IPO price is news", "", "Cindrel boosts IPO price to raise $5.5bn", "ipo", "Cindrel"),
+        ("a weekday ends a list after a preposition", "In court documents filed in bankruptcy court in Birmingham on "
+         "Friday, Lumora Lighting Inc said it was forced to seek bankruptcy protection.", "", "bankruptcy",
+         "Lumora Lighting"),
+        ("\"U.S.\" is not a ticker", "The U.S. Postal Service said on Thursday it would cut 7,500 jobs.", "", "layoff",
+         "U.S. Postal Service"),
+        ("a Reuters code with a lower-case letter", "Kestrel AG ( KESGn.DE ) said on Monday it would cut 2,500 jobs.",
+         "", "layoff", "Kestrel AG"),
+        ("sector words joined by 'and'", "Apollo Tyres agreed to buy Cooper Tire and Rubber Co for $2.5 billion.", "",
+         "acquisition", "Cooper Tire and Rubber Co"),
+        ("a place opens a newspaper's name", "Hearst Corp's Houston Chronicle is cutting 12 percent of its staff, the "
+         "newspaper said on Wednesday.", "", "layoff", "Houston Chronicle"),
+        ("a common word that speaks is a name", "Slide said on Tuesday it would cut 200 jobs.", "", "layoff", "Slide"),
+    ],
+)
+def test_round5_rules_positive(ex: Extractor, rule: str, text: str, title: str, type_: str, company: str) -> None:
+    found = [normalise_company(e.company) for e in events(ex, text, title) if e.type == type_]
+    assert found == [normalise_company(company)], rule
+
+
+def test_headline_initials_with_function_words_alias_the_body_name(ex: Extractor) -> None:
+    found = events(ex, "Citigroup said it agreed to buy Taiwan's Bank of Overseas Commerce (BOOC) for $426 million.",
+                   "Citigroup to buy Taiwan's BOOC for $426 mln")
+    assert [e.company for e in found if e.type == "acquisition"] == ["Bank of Overseas Commerce"]
+
+
+def test_a_later_name_with_a_word_inserted_is_the_same_company(ex: Extractor) -> None:
+    found = events(ex, "Ski community Yellowstone Club, in Montana, has filed for bankruptcy protection. In a filing "
+                       "made on Monday, Yellowstone Mountain Club LLC filed for Chapter 11 protection, listing assets of "
+                       "up to $500 million.")
+    assert [e.company for e in found if e.type == "bankruptcy"] == ["Yellowstone Club"]

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from hypecycle.errors import LexiconError
-from hypecycle.extract.resources import compile_regex, load_json
+from hypecycle.extract.resources import compile_regex, load_json, load_words
 
 #: Lower-case words that may follow an object name without making it a modifier
 #: ("buy Foo for $1bn", "Foo said"); any other lower-case word after a name means the
@@ -44,6 +44,9 @@ _HARD_SUFFIX = frozenset(["plc", "llc", "ltd", "ltd.", "inc", "inc.", "corp", "c
                           "nv", "bv", "spa", "ab", "asa", "oyj", "llp", "lp", "s.a.", "n.v.", "b.v.", "s.p.a.", "kgaa"])
 _DETERMINERS = frozenset(["the", "a", "an", "your", "our", "my", "this", "these", "those", "their", "his", "her"])
 _POSS = frozenset(["'s", "’s", "'", "’"])
+#: Reporting verbs after a sentence-initial word make it the subject that speaks ("Target said").
+_SAID = frozenset(["said", "says", "say", "announced", "announces", "reported", "reports", "told", "added", "agreed",
+                   "plans", "will", "has", "had", "is", "was", "filed", "files", ",", *_POSS])
 PRONOUN_RE = re.compile(
     r"^(?:it|itself|the (?:\w+[ -])?(?:company|startup|start-up|firm|group|business|carrier|bank|lender|"
     r"retailer|automaker|carmaker|maker|chipmaker|airline|insurer|operator|provider|developer|manufacturer|"
@@ -80,6 +83,8 @@ class NameVocab:
             self.headline_suffix = compile_regex(data["headline_suffix"], "names.json", re.IGNORECASE)
         except (KeyError, TypeError, AttributeError) as exc:
             raise LexiconError(f"names.json: missing or malformed key ({exc}); see its _about.") from exc
+        #: words news writes in lower case (derived from corpus counts; corpora/derive_common_words.py)
+        self.common_words = load_words("common_words.txt")
         self.non_company_1 = frozenset(s for s in nc if " " not in s)
         self.non_company_n = frozenset(s for s in nc if " " in s)
         self.generic_heads = frozenset("""
@@ -156,12 +161,19 @@ def normalise_company(name: str | None) -> str:
     return " ".join(words)
 
 
-_TICKER_TOKEN = re.compile(r"^[A-Z0-9]{1,6}\.[A-Z]{1,3}$")  # "KKR.UL", "GOOG.O": a ticker, not a name
+#: A Reuters instrument code's base ("GOOG", "0005", "SKFb", "VOWG_p") and exchange suffixes ("UL": unlisted).
+RIC_BASE = r"[A-Z0-9]{1,7}(?:[a-z]{1,2}|_[a-z])?"
+RIC_EXCHANGES = ("N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|AX|SA|KS|KQ|BO|NS|SI|TW|F|MC|ST|CO|OL|HE|BR|VX|S|Z|TA|J|MX|"
+                 "BA|IS|UL|SE")
+_TICKER_TOKEN = re.compile(rf"^{RIC_BASE}\.[A-Z]{{1,3}}$")  # "KKR.UL", "GOOG.O": a ticker, not a name
 _NAME_PART = frozenset(["investments", "investment", "securities", "venture", "southern", "northern", "eastern",
                         "western", "global", "first", "new", "total"])
 #: Sector words that names join with "and" ("Oil and Gas", "Power and Light", "Gas and Electric").
 _SECTOR_PAIR = frozenset(["oil", "gas", "power", "light", "electric", "water", "energy", "mining", "exploration",
-                          "production"])
+                          "production", "tire", "rubber", "wire", "cable", "paper", "pulp", "steel", "iron", "coal",
+                          "copper", "gold", "silver", "chemical", "chemicals", "food", "foods", "drug", "trust",
+                          "savings", "loan"])
+_WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _ACRO_SKIP = frozenset(["and", "of", "the", "&", "de", "for"])
 
 
@@ -174,7 +186,8 @@ def same_company(short: str, long: str) -> bool:
 
     A name is referred to by its leading words ("Hancock" for "Hancock Fabrics"), its
     trailing words ("Kodak" for "Eastman Kodak", "Lala" for "Grupo Lala"), its initials
-    ("EA" for "Electronic Arts") or a plural/singular variant ("Tesla Motor").
+    ("EA" for "Electronic Arts"), its first and last words with some between left out
+    ("Yellowstone Club") or a plural/singular variant ("Tesla Motor").
 
     Examples
     --------
@@ -184,6 +197,8 @@ def same_company(short: str, long: str) -> bool:
     True
     >>> same_company("mills", "general electric")
     False
+    >>> same_company("yellowstone club", "yellowstone mountain club")
+    True
     """
     if not short or not long:
         return False
@@ -195,15 +210,22 @@ def same_company(short: str, long: str) -> bool:
     sa, sb = [_stem(w) for w in a], [_stem(w) for w in b]
     if sa == sb[:len(sa)] or sa == sb[len(sb) - len(sa):]:
         return True
+    if 2 <= len(sa) < len(sb) and sa[0] == sb[0] and sa[-1] == sb[-1] and _subsequence(sa, sb):
+        return True  # "Yellowstone Club" for "Yellowstone Mountain Club"
     if len(a) == 1 and 2 <= len(a[0]) <= 5:
         initials = "".join(w[0] for w in b if w not in _ACRO_SKIP)
-        if len(initials) >= 2 and initials == a[0]:
-            return True
+        if len(initials) >= 2 and initials == a[0] or len(b) >= 3 and "".join(w[0] for w in b) == a[0]:
+            return True  # "EA" for "Electronic Arts", "BOOC" for "Bank of Overseas Chinese"
         if len(b) >= 3 and "".join(w if w == "of" else w[0] for w in b) == a[0]:  # "BofA"
             return True
     if len(a) == 1 and len(a[0]) <= 7 or a == [w for w in a if len(w) == 1] or len(a) == 3 and a[1] == "and":
         return _blend("".join(w for w in a if w != "and"), [w for w in b if w not in _ACRO_SKIP])
     return False
+
+
+def _subsequence(a: list[str], b: list[str]) -> bool:
+    it = iter(b)
+    return all(w in it for w in a)
 
 
 def _blend(short: str, words: list[str]) -> bool:
@@ -255,6 +277,10 @@ class Sent:
     common : set of str, optional
         Lower-case words the article uses in lower case; a sentence-initial capitalised
         word in it is not a name.
+    named : set of str, optional
+        Lower-cased words the article capitalises inside sentences. A sentence-initial word of
+        the shipped list of words news writes in lower case (``common_words.txt``) is not a
+        name unless it is in ``named`` or speaks ("Staff at Iberia ..." but "Slide said").
     ents : sequence of (int, int, str), optional
         Statistical entities as token spans with a label (``model="sm"``).
     headline : bool
@@ -267,6 +293,7 @@ class Sent:
         words: Sequence[tuple[str, int, str]],
         *,
         common: set[str] | frozenset[str] = frozenset(),
+        named: set[str] | frozenset[str] = frozenset(),
         ents: Sequence[tuple[int, int, str]] = (),
         headline: bool = False,
     ) -> None:
@@ -278,12 +305,12 @@ class Sent:
         self.ws = [w[2] for w in words]
         self.vocab = name_vocab()
         self.headline = headline
-        self.cands: list[Cand] = self._candidates(common, ents)
+        self.cands: list[Cand] = self._candidates(common, named, ents)
         self._by_end = {c.end: c for c in self.cands}
         self._by_start = {c.start: c for c in self.cands}
 
     # -- construction -------------------------------------------------------------
-    def _namey_flags(self, common: set[str] | frozenset[str]) -> list[bool]:
+    def _namey_flags(self, common: set[str] | frozenset[str], named: set[str] | frozenset[str]) -> list[bool]:
         v = self.vocab
         flags = []
         for i, (t, low) in enumerate(zip(self.toks, self.lows)):
@@ -293,8 +320,9 @@ class Sent:
                 nxt = self.lows[i + 1] if i + 1 < len(self.lows) else ""
                 nxt_cap = i + 1 < len(self.toks) and (self.toks[i + 1][:1].isupper() and not self.toks[i + 1].isupper() or (
                     nxt in ("of", "&") and i + 2 < len(self.toks) and self.toks[i + 2][:1].isupper()))
-                if (low in common and not nxt_cap) or low in v.generic_heads or nxt in _DETERMINERS:
-                    ok = False  # "Startups raised ...", imperative "Slap the word ..." (not "General Motors")
+                if ((low in common or low in v.common_words and low not in named and nxt not in _SAID) and not nxt_cap) \
+                        or low in v.generic_heads or nxt in _DETERMINERS:
+                    ok = False  # "Startups raised ...", "Staff at Iberia", imperative "Slap the word ..."
             elif ok and low in v.generic_heads:
                 ok = False
             flags.append(ok)
@@ -312,10 +340,11 @@ class Sent:
                     flags[i] = True
         return flags
 
-    def _candidates(self, common: set[str] | frozenset[str], ents: Sequence[tuple[int, int, str]]) -> list[Cand]:
+    def _candidates(self, common: set[str] | frozenset[str], named: set[str] | frozenset[str],
+                    ents: Sequence[tuple[int, int, str]]) -> list[Cand]:
         v = self.vocab
         n = len(self.toks)
-        namey = self._namey_flags(common)
+        namey = self._namey_flags(common, named)
         cands: list[Cand] = []
         i = 0
         while i < n:
@@ -551,6 +580,8 @@ class Sent:
         """True when the name at ``start`` closes a list of names governed by a preposition."""
         k = start - 1
         while k >= 0 and (self.toks[k][:1].isupper() or self.lows[k] in (",", "and", "or", "&")):
+            if self.lows[k] in _WEEKDAYS:
+                return False  # "filed in Birmingham on Friday, Moore-Handley said": a date ends the list
             k -= 1
         return k >= 0 and self.lows[k] in self._PREP_BEFORE
 

@@ -182,8 +182,9 @@ class EventRules:
             for k, e in enumerate(self.entries):
                 compile_regex(e["pattern"], f"triggers.json trigger {e['id']}")
                 parts.append(f"(?P<t{k}>{e['pattern']})")
-                if "block_after" in e:
-                    e["_block"] = compile_regex(e["block_after"], f"triggers.json trigger {e['id']}")
+                for key in ("block_after", "block_before", "block_inside"):
+                    if key in e:
+                        e["_" + key] = compile_regex(e[key], f"triggers.json trigger {e['id']}")
             self.trigger_re = compile_regex(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", "triggers.json")
             # The same alternatives for RE2 (a DFA, about ten times faster on this many
             # branches), without the look-arounds RE2 lacks: wherever trigger_re matches,
@@ -406,11 +407,17 @@ class EventRules:
             lo = prev_end if e["role"] in ("object", "object_prep", "sell") else 0
             if e.get("verb") and e["id"] != "fund_weak":
                 prev_end = tr.te
-            if "_block" in e and e["_block"].match(low[tr.end:tr.end + 80]):
+            if "_block_after" in e and e["_block_after"].match(low[tr.end:tr.end + 80]):
                 continue
+            if "_block_before" in e and e["_block_before"].search(low[max(0, tr.start - 60):tr.start]):
+                continue  # "Analyst says buy Citi": a rating, not a purchase
+            if "_block_inside" in e and e["_block_inside"].search(tr.text):
+                continue  # "turned down a contract offer from the company"
             if not sent.headline and _in_proper_name(sent, tr.t, tr.te):
                 continue  # "National Venture Capital Association", "First Day Motions"
             pre = low[sent.starts[max(0, tr.t - 4)]:tr.start].rsplit(",", 1)[-1] if tr.t > 0 else ""
+            if re.search(r"\b(?:or|nor)\b", pre):  # "not planning to buy a stake or to bid for X"
+                pre = low[sent.starts[max(0, tr.t - 10)]:tr.start].rsplit(",", 1)[-1]
             opposed = False
             if self.neg_before.search(pre):
                 if not (_OPPOSED.search(pre) and _presupposed_bid(sent, tr, priced=True)):
@@ -453,6 +460,12 @@ class EventRules:
             return True
         # "The move comes a month after reports that X was in talks ...": what follows is the earlier news
         if _SPAN_AFTER.search(low, 0, tr.start):
+            return True
+        # "..., less than a week after the bank agreed to buy X": the clause the trigger is in is earlier
+        m = None
+        for m in _DURATION_AFTER.finditer(low, 0, tr.start):
+            pass
+        if m is not None and "," not in low[m.end():tr.start]:
             return True
         # news style dates the current story by weekday; a calendar date in a past-tense clause is history
         md = self.month_day.search(low, a, max(a, b))
@@ -782,6 +795,8 @@ _SPAN_AFTER = re.compile(r"\b(?:a|one|two|three|four|five|six|several|few|\d+) (
                          r"after (?:reports?|news|word|it|the company)\b"
                          r"|\b(?:comes?|came|coming)(?: just| only| barely)?(?: (?:a|one|two|three|four|five|six|several|"
                          r"a few|\d+) (?:days?|weeks?|months?|years?|decades?))? after\b")
+_DURATION_AFTER = re.compile(r"\b(?:(?:just|only|barely|less than|more than|nearly|almost|about|some) )?(?:(?:a|one|two|three|"
+                             r"four|five|six|several|a few|few|\d+) )?(?:days|weeks?|months?|years?|decades?) after\b")  # not "a day after"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 

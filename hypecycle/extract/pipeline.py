@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from hypecycle.errors import ExtractionError, LexiconError, ModelError
-from hypecycle.extract.companies import Cand, Sent, name_vocab, normalise_company, person_words, same_company
+from hypecycle.extract.companies import RIC_BASE, RIC_EXCHANGES, Cand, Sent, name_vocab, normalise_company, person_words, same_company
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT, event_rules
 from hypecycle.extract.money import fx_table
 from hypecycle.extract.topics import anchor_regex, anchor_words
@@ -34,9 +34,9 @@ MODELS = ("blank", "sm")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]+")
 _TICKER = re.compile(
-    r"\(\s*(?:[A-Z0-9]{1,6}[.-][A-Z]{1,3}|[A-Z]{1,5}\.[A-Z]{1,2}|(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX)\s*:\s*[A-Z.]{1,6})"
-    r"(?:\s*,\s*[A-Z0-9]{1,6}\.[A-Z]{1,3})*\s*\)"
-    r"|(?<=[a-z.)] )[A-Z0-9]{1,6}\.(?:N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|AX|SA|KS|KQ|BO|NS|SI|TW|F|MC|ST|CO|OL|HE|BR|VX|S|Z|TA|J|MX|BA|IS)\b"
+    rf"\(\s*(?:{RIC_BASE}[.-][A-Z]{{1,3}}|[A-Z]{{1,5}}\.[A-Z]{{1,2}}|(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX)\s*:\s*[A-Z.]{{1,6}})"
+    rf"(?:\s*,\s*{RIC_BASE}\.[A-Z]{{1,3}})*\s*\)"
+    rf"|(?<=[a-z.)] )(?![A-Z]\.[A-Z]\.){RIC_BASE}\.(?:{RIC_EXCHANGES})\b"  # not "U.S.", "U.N.", "N.J."
 )
 _DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,/'-]{1,60}\s*\((?:Reuters|AP|AFP|Bloomberg|IFR|Reuters Breakingviews)[^)]*\)\s*-+\s*")
 _SENT_END = re.compile(r"(?:[.!?]+[\"'”’)\]]*\s+|\s*\n\s*)")
@@ -640,8 +640,7 @@ _PUBLIC_MONEY = re.compile(r"\b(?:bonds?|notes? (?:sale|offering)|debt|loans?|cr
                            r"grants?|government|city|state)\b")
 
 
-_TICKER_CODE = (r"[A-Z0-9]{1,6}\.(?:N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|AX|SA|KS|KQ|BO|NS|SI|TW|F|MC|ST|CO|"
-                r"OL|HE|BR|VX|S|Z|TA|J|MX|BA|IS)(?![.\w])")  # "FOO.N", not "U.S."
+_TICKER_CODE = rf"(?![A-Z]\.[A-Z]\.){RIC_BASE}\.(?:{RIC_EXCHANGES})(?![.\w])"  # "FOO.N", not "U.S."
 #: What follows a listed company's name: its ticker or its shares.
 _LISTED_AFTER = re.compile(rf"[\w.&'’ -]{{0,40}}?\s(?:{_TICKER_CODE}|\((?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX)\s*:)"
                            rf"|(?:\s+[A-Z][\w.&-]*){{0,4}}\s+\(\s*{_TICKER_CODE}\s*\)"
@@ -723,9 +722,17 @@ class _AliasBook:
         for ng, g in self.names:
             if same_company(n, ng):
                 return name if ng == n else g
-            if headline and same_company(ng, n):
-                return g  # the headline's "CKE Restaurants" is the body's "CKE Inc"
+            if headline and same_company(ng, n) or _gapped(ng, n):
+                return g  # the headline's "CKE Restaurants" is the body's "CKE Inc"; a later
+                # "Yellowstone Mountain Club LLC" is the lead's "Yellowstone Club"
         return name
+
+
+def _gapped(short: str, long: str) -> bool:
+    """True when ``long`` is ``short`` with words inserted between its first and last
+    ("yellowstone club", "yellowstone mountain club")."""
+    a, b = short.split(), long.split()
+    return 2 <= len(a) < len(b) and a[0] == b[0] and a[-1] == b[-1] and same_company(short, long)
 
 
 class _Fake:
@@ -752,6 +759,7 @@ class _State:
         self.cache: dict[int, Sent] = {}
         self.last_company: tuple[int, str] | None = None
         self._common: set[str] | None = None
+        self._named: set[str] | None = None
         self._people: set[str] | None = None
 
     @property
@@ -760,13 +768,20 @@ class _State:
             self._common = set(re.findall(r"(?<![\w.])([a-z][a-z-]+)\b", self.body))
         return self._common
 
+    @property
+    def named(self) -> set[str]:
+        """Lower-cased words the body capitalises inside a sentence ("make Slide the leader")."""
+        if self._named is None:
+            self._named = {w.lower() for w in re.findall(r"(?<=[a-z,] )([A-Z][a-z]+)\b", self.body)}
+        return self._named
+
     def make(self, text: str, *, headline: bool = False) -> Sent:
         doc = self.ex.nlp.make_doc(text)
         words = [(t.text, t.idx, t.whitespace_) for t in doc if not t.is_space]
         ents: list[tuple[int, int, str]] = []
         if self.ex.ner is not None and words:
             ents = self.ex.ner(text, [w[1] for w in words])
-        return Sent(text, words, common=self.common, ents=ents, headline=headline)
+        return Sent(text, words, common=self.common, named=self.named, ents=ents, headline=headline)
 
     def sent(self, si: int) -> Sent:
         s = self.cache.get(si)

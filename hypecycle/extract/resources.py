@@ -61,6 +61,12 @@ def load_csv(name: str) -> tuple[dict[str, str], ...]:
     return tuple(csv.DictReader(io.StringIO(text)))
 
 
+@lru_cache(maxsize=None)
+def load_words(name: str) -> frozenset[str]:
+    """Parse and cache a word-list data file: one word a line, ``#`` lines are comments."""
+    return frozenset(ln.strip() for ln in read_text(name).splitlines() if ln.strip() and not ln.startswith("#"))
+
+
 def compile_regex(pattern: str, source: str, flags: int = 0) -> re.Pattern[str]:
     """Compile ``pattern`` from data file ``source``, turning errors into :class:`LexiconError`."""
     try:
