@@ -596,6 +596,10 @@ def test_company_name_boundaries(text: str, names: list) -> None:
         ("a put-on-hold deal", "A proposed merger of Orvane Mining and Telluric Metals was put on hold on Monday.", "",
          "acquisition"),
         ("that year", "That year, the company also went public and its stock rose 50 percent on its debut.", "", "ipo"),
+        ("a facility shut", "Spectra Energy said two of its compressor stations in New Jersey were shut down on Tuesday.",
+         "", "shutdown"),
+        ("financing in a story with no startup money", "", "Tokyo Electric set to receive $5.9 billion financing",
+         "funding"),
     ],
 )
 def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, type_: str) -> None:
@@ -636,3 +640,8 @@ def test_a_later_name_with_a_word_inserted_is_the_same_company(ex: Extractor) ->
                        "made on Monday, Yellowstone Mountain Club LLC filed for Chapter 11 protection, listing assets of "
                        "up to $500 million.")
     assert [e.company for e in found if e.type == "bankruptcy"] == ["Yellowstone Club"]
+
+
+def test_a_percentage_is_not_read_as_a_head_count(ex: Extractor) -> None:
+    found = events(ex, "Kestrel Systems raised its planned job cuts by 44 percent to 13,000 jobs.")
+    assert [(e.type, e.count) for e in found] == [("layoff", 13000)]

@@ -25,7 +25,8 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
                  "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
 _COUNT_RE = re.compile(
-    r"(?<![\w.$€£])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(million|thousand))?(?!\s*(?:%|percent|per cent|pct))(?![\w,.]\d)"
+    r"(?<![\w.$€£])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)(?:\s+(million|thousand))?(?!\s*(?:%|percent|per cent|pct))"
+    r"(?![\w,.]\d)"
 )
 _JOB_NOUN = re.compile(r"\b(?:jobs|positions|employees|workers|staff(?:ers)?|roles|people|posts|personnel|layoffs|"
                        r"job cuts|engineers|managers|redundancies|workforce)\b")
@@ -41,7 +42,7 @@ refineries unit units division divisions branch branches hotel hotels restaurant
 centers centre centres facility facilities production reactor reactors mill mills outlets outlet shop shops
 school schools hospital hospitals program programme project operations-in airport route routes campus service
 services app apps website websites product products feature features platform game games brand brands
-fund funds""".split())
+fund funds station stations terminal terminals pipeline pipelines well wells manufacturing assembly""".split())
 _EXCHANGE = re.compile(r"\b(?:nasdaq|nyse|stock exchange|exchange|shares|stock|u\.s\.|hong kong|london|"
                        r"public|ipo|float|bourse|board|star market)\b")
 #: Venture context: money raised by a company with no round, investor or venture word in the
@@ -518,6 +519,9 @@ class EventRules:
             if e.get("main_subject"):  # "X said it will close 11 Y stores, affecting 380 workers": X cuts
                 at = next((i for i in range(t) if sent.lows[i] in _REPORT_VERBS), t)
             company = subj(at)
+            if typ == "shutdown" and isinstance(company, Cand) and company.end <= t \
+                    and any(w in _FACILITY for w in _phrase(sent.lows, company.end, t - company.end)):
+                return None  # "X said two of its compressor stations were shut down"
         elif role == "shut":
             nxt = sent.lows[te:te + 4]
             phrase = _phrase(sent.lows, te, 7)

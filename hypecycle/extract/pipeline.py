@@ -433,7 +433,9 @@ class Extractor:
         listed company's money with no named round is never reported as funding: listed
         companies raise money by share and debt sales, loans and aid. Nor is a bare mention (no
         draft of the company's funding states money, a round or an investor, and its sentence
-        has no startup-money words): "funding problems", "looking for outside funding"."""
+        has no startup-money words): "funding problems", "looking for outside funding". In a story
+        with no startup money at all, a funding draft needs a named round or investor: "set to
+        receive $5.9 billion financing" is a loan to a utility."""
         funding = [d for d in drafts if d.type == "funding" and d.weak in ("", "plain")]
         if not funding:
             return
@@ -455,16 +457,17 @@ class Extractor:
             if not listed[c] and n and any(m and (n == m or same_company(n, m)) for m in listed_names):
                 listed[c] = True
         for d in funding:
+            own_raise = d.sentence < 0 and d.explicit and d.amount is not None and _HEADLINE_RAISE.search(
+                d.evidence.lower()) and not _PUBLIC_MONEY.search(title.lower() + " " + text.lower())
             if listed[d.company] and d.round is None:
                 d.weak = "plain"
             elif normalise_company(d.company) not in stated and not self.rules.startup_context.search(d.evidence.lower()):
                 d.weak = "plain"  # no money, round or investor: "funding problems", "looking for outside funding"
-            elif d.weak == "plain" and venture:
-                d.weak = ""
-            elif d.weak == "plain" and d.sentence < 0 and d.explicit and d.amount is not None \
-                    and _HEADLINE_RAISE.search(d.evidence.lower()) and not _PUBLIC_MONEY.search(
-                        title.lower() + " " + text.lower()):
-                d.weak = ""  # "X raises $7M for ..." over a body about the product: a private company's round
+            elif venture or own_raise:  # "X raises $7M for ..." over a body about the product: a private round
+                if d.weak == "plain":
+                    d.weak = ""
+            elif d.round is None and not d.investors:
+                d.weak = "plain"  # no round, no investor, and no startup money anywhere in the story
 
     def _demote_asides(self, drafts: list[Draft], state: _State, title: str) -> None:
         """Inverted pyramid: a story reports its news in the headline and lead. An event deep in
