@@ -44,7 +44,8 @@ _HARD_SUFFIX = frozenset(["plc", "llc", "ltd", "ltd.", "inc", "inc.", "corp", "c
                           "nv", "bv", "spa", "ab", "asa", "oyj", "llp", "lp", "s.a.", "n.v.", "b.v.", "s.p.a.", "kgaa"])
 _DETERMINERS = frozenset(["the", "a", "an", "your", "our", "my", "this", "these", "those", "their", "his", "her"])
 _POSS = frozenset(["'s", "’s", "'", "’"])
-#: Reporting verbs after a sentence-initial word make it the subject that speaks ("Target said").
+#: After a sentence-initial word, a reporting verb, comma or possessive makes it a name ("Target said",
+#: "Tidy, a cleaning startup", "Slide's round").
 _SAID = frozenset(["said", "says", "say", "announced", "announces", "reported", "reports", "told", "added", "agreed",
                    "plans", "will", "has", "had", "is", "was", "filed", "files", ",", *_POSS])
 PRONOUN_RE = re.compile(
