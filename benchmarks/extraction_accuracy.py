@@ -165,45 +165,53 @@ def _field_ok(name: str, gold, pred) -> bool:
 
 def evaluate(ex: Extractor, data: list[tuple[Article, list[dict]]]):
     """Return (per-type counts, field counts, errors, seconds)."""
-    tp = defaultdict(int)
-    fp = defaultdict(int)
-    fn = defaultdict(int)
-    fields = defaultdict(lambda: [0, 0])
-    errors = []
+    tp: dict[str, int] = defaultdict(int)
+    fp: dict[str, int] = defaultdict(int)
+    fn: dict[str, int] = defaultdict(int)
+    fields: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    errors: list[tuple] = []
     t0 = time.perf_counter()
     for art, gold in data:
         pred = [e.to_dict() for e in ex.extract(art).events]
-        used: set[int] = set()
-        pairs: dict[int, int] = {}
-        for prefix in (False, True):  # exact names first, so a short form never steals a full match
-            for gi, g in enumerate(gold):
-                if gi in pairs:
-                    continue
-                j = next((k for k, p in enumerate(pred) if k not in used and p["type"] == g["type"]
-                          and same_name(g["company"], p["company"], prefix=prefix)), None)
-                if j is not None:
-                    pairs[gi] = j
-                    used.add(j)
-        for gi, g in enumerate(gold):
-            j = pairs.get(gi)
-            if j is None:
-                fn[g["type"]] += 1
-                errors.append((art.id, "MISS", g, None))
-                continue
-            tp[g["type"]] += 1
-            p = pred[j]
-            for f in FIELDS:
-                if f in g:
-                    ok = _field_ok(f, g[f], p.get(f))
-                    fields[f][0] += ok
-                    fields[f][1] += 1
-                    if not ok:
-                        errors.append((art.id, f"FIELD {f}", g.get(f), p.get(f)))
-        for k, p in enumerate(pred):
-            if k not in used:
-                fp[p["type"]] += 1
-                errors.append((art.id, "FP", {x: p[x] for x in ("type", "company") if x in p}, p.get("evidence", "")[:160]))
+        score_article(art.id, gold, pred, (tp, fp, fn, fields, errors))
     return tp, fp, fn, fields, errors, time.perf_counter() - t0
+
+
+def score_article(art_id: str, gold: list[dict], pred: list[dict], acc: tuple) -> None:
+    """Match one article's predicted events to its gold events and add the outcome to
+    ``acc`` = (tp, fp, fn, fields, errors): an event matches when its type is equal and
+    its company is (exact names first, then a name that is the leading words of the other)."""
+    tp, fp, fn, fields, errors = acc
+    used: set[int] = set()
+    pairs: dict[int, int] = {}
+    for prefix in (False, True):  # exact names first, so a short form never steals a full match
+        for gi, g in enumerate(gold):
+            if gi in pairs:
+                continue
+            j = next((k for k, p in enumerate(pred) if k not in used and p["type"] == g["type"]
+                      and same_name(g["company"], p["company"], prefix=prefix)), None)
+            if j is not None:
+                pairs[gi] = j
+                used.add(j)
+    for gi, g in enumerate(gold):
+        j = pairs.get(gi)
+        if j is None:
+            fn[g["type"]] += 1
+            errors.append((art_id, "MISS", g, None))
+            continue
+        tp[g["type"]] += 1
+        p = pred[j]
+        for f in FIELDS:
+            if f in g:
+                ok = _field_ok(f, g[f], p.get(f))
+                fields[f][0] += ok
+                fields[f][1] += 1
+                if not ok:
+                    errors.append((art_id, f"FIELD {f}", g.get(f), p.get(f)))
+    for k, p in enumerate(pred):
+        if k not in used:
+            fp[p["type"]] += 1
+            errors.append((art_id, "FP", {x: p[x] for x in ("type", "company") if x in p}, p.get("evidence", "")[:160]))
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
