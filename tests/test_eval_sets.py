@@ -18,19 +18,27 @@ from sample_eval_articles import event_problems, locator, row_problems  # noqa: 
 
 DATA = ROOT / "tests" / "data" / "extraction"
 LOCATED = ("real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5", "heldout", "heldout2", "heldout3")
+#: Second annotations of articles of a located set (annotator agreement), not sets of their own.
+SECOND = ("agreement/wilddev4-b",)
 
 
 def rows(name: str) -> list[dict]:
     return [json.loads(x) for x in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-@pytest.mark.parametrize("name", LOCATED)
+@pytest.mark.parametrize("name", LOCATED + SECOND)
 def test_located_sets_store_locators_and_annotations_only(name: str) -> None:
     data = rows(name)
     ids = [r["id"] for r in data]
     assert len(ids) == len(set(ids)), f"{name}: repeated ids"
     problems = {r["id"]: row_problems(r) for r in data}
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_a_second_annotation_covers_articles_of_its_set() -> None:
+    first = {r["id"]: locator(r) for r in rows("wilddev4")}
+    second = rows("agreement/wilddev4-b")
+    assert second and all(first.get(r["id"]) == locator(r) for r in second)
 
 
 def test_synthetic_gold_events_use_the_schema_fields() -> None:

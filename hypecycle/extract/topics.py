@@ -37,7 +37,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 from spacy.matcher import Matcher, PhraseMatcher
@@ -49,6 +49,7 @@ from hypecycle.errors import LexiconError
 
 __all__ = [
     "anchor_runs",
+    "anchor_words",
     "CUE_LABELS",
     "TERMS_TOPIC",
     "CueMatcher",
@@ -389,10 +390,15 @@ def _anchor(runs: list[str]) -> str:
     return max(runs, key=lambda w: (len(w), w.isalpha())) if runs else ""
 
 
-def anchor_runs(text_lower: str) -> list[re.Match]:
-    """The letter and digit runs of a lower-cased text, in order, to test against matcher
-    anchors (an anchor is always a whole run)."""
-    return list(_RUN.finditer(text_lower))
+def anchor_words(text_lower: str) -> set[str]:
+    """The letter and digit runs of a lower-cased text, to test against matcher anchors."""
+    return set(_RUN.findall(text_lower))
+
+
+def anchor_runs(text_lower: str) -> Iterator[re.Match]:
+    """The letter and digit runs of a lower-cased text, in order, to find where anchors are
+    (an anchor is always a whole run)."""
+    return _RUN.finditer(text_lower)
 
 
 # Compiled matchers, keyed by pipeline and pattern source; bounded, most recent kept.
