@@ -600,6 +600,11 @@ def test_company_name_boundaries(text: str, names: list) -> None:
          "", "shutdown"),
         ("financing in a story with no startup money", "", "Tokyo Electric set to receive $5.9 billion financing",
          "funding"),
+        ("a temporary shutdown", "Kestrel Mining temporarily shut down operations on Wednesday at its copper mine.", "",
+         "shutdown"),
+        ("shares closing down", "Shares in Spain's biggest bank Telluric closed down on Tuesday.", "", "shutdown"),
+        ("a factbox line dated by month and year", "* July, 2007 - Orvane Mining agrees to buy Telluric Metals for "
+         "$2 billion.", "", "acquisition"),
     ],
 )
 def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, type_: str) -> None:
@@ -622,6 +627,8 @@ def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
         ("a place opens a newspaper's name", "Hearst Corp's Houston Chronicle is cutting 12 percent of its staff, the "
          "newspaper said on Wednesday.", "", "layoff", "Houston Chronicle"),
         ("a common word that speaks is a name", "Slide said on Tuesday it would cut 200 jobs.", "", "layoff", "Slide"),
+        ("a capitalised small word inside a name", "Research In Motion Ltd said on Monday it would cut 2,000 jobs.", "",
+         "layoff", "Research In Motion"),
     ],
 )
 def test_round5_rules_positive(ex: Extractor, rule: str, text: str, title: str, type_: str, company: str) -> None:

@@ -34,6 +34,8 @@ late early now already again instead because despite following amounting totalin
 succeeds succeed succeeded fails fail failed proceeds proceed goes go
 """.split())
 
+#: Small words that, capitalised between two name words in running text, are part of the name.
+_TITLE_CONNECT = frozenset(["in", "on", "at", "for", "to", "the", "by", "with", "a"])
 _CONNECT = frozenset(["&", "of", "de", "du", "la", "van", "von", "der", "den", "del", "y", "and"])
 _MODIFIED = frozenset("""plant plants factory factories unit division office offices store stores market markets
 maker makers customers users government economy regulators officials banks authorities operations business
@@ -391,6 +393,10 @@ class Sent:
                     if k + 1 < n and self.lows[k] == "," and self.lows[k + 1] in ("a", "an", "the", "which", "one"):
                         j = k  # "Goody's Family Clothing, a retail chain, ...": the possessive is part of the name
                         continue
+                if low in _TITLE_CONNECT and not self.headline and self.toks[j][:1].isupper() and j + 1 < n \
+                        and namey[j + 1]:
+                    j += 2  # "Research In Motion": a capitalised small word inside a name, mid-sentence
+                    continue
                 if low in ("'", "’") and j + 2 < n and self.lows[j + 1] == "n" and namey[j + 2]:
                     j += 3  # "Linens 'n Things"
                     continue

@@ -868,7 +868,7 @@ def _in_apposition(sent: Sent, tr: _Trig) -> bool:
     return j < len(lows) - 2 and lows[j] == "," and lows[j + 1] not in ("and", "but")
 
 
-_TIMELINE = re.compile(r"^\W*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?)?"
+_TIMELINE = re.compile(r"^\W*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?:\d{1,2},?\s+)?)?"
                        r"(?:19|20)\d\d\s*(?:-+|–|—|:)\s")
 
 
