@@ -603,6 +603,10 @@ def test_company_name_boundaries(text: str, names: list) -> None:
         ("a temporary shutdown", "Kestrel Mining temporarily shut down operations on Wednesday at its copper mine.", "",
          "shutdown"),
         ("shares closing down", "Shares in Spain's biggest bank Telluric closed down on Tuesday.", "", "shutdown"),
+        ("neither ... nor", "Neither Orvane Mining nor Brandvale Foods are interested in buying Telluric Metals, a "
+         "newspaper reported.", "", "acquisition"),
+        ("a minority stake bought from its owner", "Orvane Mining agreed to buy Brandvale's 20 percent stake in Telluric "
+         "Metals for $900 million.", "", "acquisition"),
         ("a factbox line dated by month and year", "* July, 2007 - Orvane Mining agrees to buy Telluric Metals for "
          "$2 billion.", "", "acquisition"),
     ],
@@ -627,8 +631,14 @@ def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
         ("a place opens a newspaper's name", "Hearst Corp's Houston Chronicle is cutting 12 percent of its staff, the "
          "newspaper said on Wednesday.", "", "layoff", "Houston Chronicle"),
         ("a common word that speaks is a name", "Slide said on Tuesday it would cut 200 jobs.", "", "layoff", "Slide"),
+        ("the business a possessive owner sells", "Orvane Mining agreed to buy Time Warner's Quillmark Media for "
+         "$5 billion.", "", "acquisition", "Quillmark Media"),
+        ("a majority stake bought from its owner", "Orvane Mining announced an agreement to buy Brandvale's 77 percent "
+         "stake in Telluric Metals for $39 billion.", "", "acquisition", "Telluric Metals"),
         ("a capitalised small word inside a name", "Research In Motion Ltd said on Monday it would cut 2,000 jobs.", "",
          "layoff", "Research In Motion"),
+        ("an exchange's brand opens its owner's name", "IntercontinentalExchange Inc agreed to acquire NYSE Euronext for "
+         "$8.2 billion.", "", "acquisition", "NYSE Euronext"),
     ],
 )
 def test_round5_rules_positive(ex: Extractor, rule: str, text: str, title: str, type_: str, company: str) -> None:

@@ -176,6 +176,7 @@ _SECTOR_PAIR = frozenset(["oil", "gas", "power", "light", "electric", "water", "
                           "production", "tire", "rubber", "wire", "cable", "paper", "pulp", "steel", "iron", "coal",
                           "copper", "gold", "silver", "chemical", "chemicals", "food", "foods", "drug", "trust",
                           "savings", "loan"])
+_EXCHANGE_BRANDS = frozenset(["nyse", "nasdaq"])
 _WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _ACRO_SKIP = frozenset(["and", "of", "the", "&", "de", "for"])
 
@@ -336,6 +337,11 @@ class Sent:
                     and self.toks[i - 1][:1].isupper() and self.toks[i - 1].isalpha() and self.lows[i - 1] in v.non_company_1 \
                     and (i < 2 or not flags[i - 2]):
                 flags[i - 1] = flags[i] = True
+        # an exchange's brand opens the name of the company that owns it: "NYSE Euronext", "Nasdaq OMX"
+        for i in range(len(flags) - 1):
+            if self.lows[i] in _EXCHANGE_BRANDS and not flags[i] and flags[i + 1] and self.ws[i] \
+                    and self.lows[i + 1] not in ("composite", "index", "stock", "market", "100"):
+                flags[i] = True
         # generic words that also end or start names join a capitalised run: "Amberley Investments",
         # "Southern Cross Ventures" (but not "Investments by ...")
         for i, t in enumerate(self.toks):
@@ -527,7 +533,7 @@ class Sent:
                 if c.person or (prev in self._PREP_BEFORE and prev2 not in ("and by",)) or prev2 == "according to":
                     i = c.start - 1
                     continue
-                if c.end < len(lows) and (lows[c.end] in _MODIFIED or self._modifier(c)):
+                if c.end < len(lows) and (lows[c.end] in _MODIFIED or self.is_modifier(c)):
                     i = c.start - 1  # "Scottish plant", "Hangzhou maker": a modifier, not the subject
                     continue
                 if c.end + 2 < len(lows) and lows[c.end] == "," and lows[c.end + 1] in self.vocab.non_company_1 \
@@ -568,7 +574,7 @@ class Sent:
             i -= 1
         return "PRON" if pron_at >= 0 else None
 
-    def _modifier(self, c: Cand) -> bool:
+    def is_modifier(self, c: Cand) -> bool:
         """True when the name modifies what follows: "Merger-related", "PayPal founder's site",
         "Software companies"."""
         j = c.end

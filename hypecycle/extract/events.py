@@ -557,6 +557,12 @@ class EventRules:
                 return None  # "hedge fund Density to shut down", "BP spill fund winding down"
         elif role == "object":
             company = sent.right_object(te, hi)
+            if typ == "acquisition" and isinstance(company, Cand) and company.poss:
+                owned = _owned_target(sent, company)
+                if owned == "stake":
+                    return None  # "buy X's 20 percent stake in Y": a stake deal
+                if owned is not None:
+                    company = owned  # "buy France Telecom's Orange Austria": the business owned
             if isinstance(company, Cand) and company.poss:
                 # "buy Visteon's climate control operations": the unit, named as the conventions do
                 unit = _unit_sold(sent, company.end + 1, hi, company, after_possessive=True) \
@@ -597,6 +603,12 @@ class EventRules:
             company, agent = self._merge(sent, tr, hi, subj)
         elif role == "noun":
             company, agent = self._noun(sent, low, tr, hi, subj)
+            if typ == "acquisition" and isinstance(company, Cand) and company.poss and company.start >= te:
+                owned = _owned_target(sent, company)
+                if owned == "stake":
+                    return None
+                if owned is not None:
+                    company = owned  # "takeover of France Telecom's Orange Austria"
         elif role == "ref":
             if typ == "funding":
                 refs.extend(self._ref_investors(sent, low, tr))
@@ -1014,6 +1026,28 @@ def _price_for(sent: Sent, low: str, money: list, te: int, hi: int) -> Money | N
 
 
 _HOLDING = frozenset(["shares", "share", "stake", "stakes", "stock", "holding", "holdings"])
+
+
+_STAKE_AFTER_POSS = re.compile(r"^(\d+(?:\.\d+)?) ?(?:%|percent|per cent|pct) (?:stake|holding|interest) (?:in|of)$")
+
+
+def _owned_target(sent: Sent, owner: Cand) -> Cand | str | None:
+    """What an acquisition buys from a possessive owner: the name right after "X's" ("France
+    Telecom's Orange Austria" gives Orange Austria), the company of a majority stake ("Nestle's
+    77 percent stake in Alcon" gives Alcon), ``"stake"`` for a minority stake, else ``None``."""
+    k = owner.end + 1
+    owned = sent.cand_starting_at(k)
+    if owned is not None:
+        # "Nokia's Symbian software activities": the name modifies a unit, named by _unit_sold
+        return None if owned.person or sent.is_modifier(owned) else owned
+    for n in range(4, 6):
+        m = _STAKE_AFTER_POSS.match(" ".join(sent.lows[k:k + n]))
+        if m:
+            target = sent.cand_starting_at(k + n)
+            if target is None:
+                return None
+            return target if float(m.group(1)) > 50 else "stake"
+    return None
 
 
 def _holding_object(sent: Sent, te: int, c: Cand) -> bool:
