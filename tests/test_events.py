@@ -637,6 +637,8 @@ def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
          "stake in Telluric Metals for $39 billion.", "", "acquisition", "Telluric Metals"),
         ("a capitalised small word inside a name", "Research In Motion Ltd said on Monday it would cut 2,000 jobs.", "",
          "layoff", "Research In Motion"),
+        ("a place abbreviation in a headline is not the company", "", "Glencore to seek HK IPO approval this week",
+         "ipo", "Glencore"),
         ("an exchange's brand opens its owner's name", "IntercontinentalExchange Inc agreed to acquire NYSE Euronext for "
          "$8.2 billion.", "", "acquisition", "NYSE Euronext"),
     ],
