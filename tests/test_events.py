@@ -634,11 +634,16 @@ def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
         ("the business a possessive owner sells", "Orvane Mining agreed to buy Time Warner's Quillmark Media for "
          "$5 billion.", "", "acquisition", "Quillmark Media"),
         ("a majority stake bought from its owner", "Orvane Mining announced an agreement to buy Brandvale's 77 percent "
-         "stake in Telluric Metals for $39 billion.", "", "acquisition", "Telluric Metals"),
+         "stake in U.S. company Telluric Metals for $39 billion.", "", "acquisition", "Telluric Metals"),
         ("a capitalised small word inside a name", "Research In Motion Ltd said on Monday it would cut 2,000 jobs.", "",
          "layoff", "Research In Motion"),
         ("a place abbreviation in a headline is not the company", "", "Glencore to seek HK IPO approval this week",
          "ipo", "Glencore"),
+        ("the issuer, not the banks it hired", "Quillmark has picked Morgan Stanley, JPMorgan and Deutsche Bank to "
+         "lead-underwrite an IPO that could value it at $10 billion, sources said.", "", "ipo", "Quillmark"),
+        ("a named unit that cuts", "Textron Inc's Cessna unit will cut 700 jobs.", "", "layoff", "Cessna"),
+        ("a listed phrase is not a name", "Kestrel Motors said on Friday it would lay off 2,000 workers at three North "
+         "American assembly plants.", "", "layoff", "Kestrel Motors"),
         ("an exchange's brand opens its owner's name", "IntercontinentalExchange Inc agreed to acquire NYSE Euronext for "
          "$8.2 billion.", "", "acquisition", "NYSE Euronext"),
     ],

@@ -448,6 +448,8 @@ class Sent:
             return  # "PREDATORY PRICING": a sub-heading in capitals, not a name
         if low in v.non_company_n or low in v.non_company_1:
             return
+        if j < len(self.toks) and f"{low} {self.lows[j]}" in v.non_company_n:
+            return  # "North" of "North American plants": the start of a listed phrase
         # the tail of a longer non-company name split by a listed word ("New York Stock Exchange")
         k = i - 1
         while k >= 0 and k >= i - 4 and self.toks[k][:1].isupper():

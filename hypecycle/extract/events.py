@@ -529,6 +529,10 @@ class EventRules:
             if e.get("main_subject"):  # "X said it will close 11 Y stores, affecting 380 workers": X cuts
                 at = next((i for i in range(t) if sent.lows[i] in _REPORT_VERBS), t)
             company = subj(at)
+            if typ != "acquisition" and isinstance(company, Cand) and company.poss and company.end < t:
+                owned = _owned_target(sent, company)
+                if isinstance(owned, Cand) and owned.end <= t:
+                    company = owned  # "Textron Inc's Cessna unit plans job cuts", "Hearst's Houston Chronicle is cutting"
             if typ == "shutdown" and isinstance(company, Cand) and company.end <= t \
                     and any(w in _FACILITY for w in _phrase(sent.lows, company.end, t - company.end)):
                 return None  # "X said two of its compressor stations were shut down"
@@ -799,6 +803,10 @@ class EventRules:
             if j >= 0 and sent.lows[j] in ("the", "this", "that", "these", "those"):
                 self._ref = True  # "the job cuts", "its layoffs": a reference to the reported event
             c = subj(t)
+        if typ == "ipo" and isinstance(c, Cand) and c.end <= t:
+            c = _issuer_not_bank(sent, low, c, t, subj)  # "X picked A, B and C to lead an IPO": X lists
+            if c is None:
+                return None, None
         if typ == "ipo" and tr.text.endswith("listing") and c is not None:
             clause = low[max(0, tr.start - 80): tr.end + 60]
             if not (_EXCHANGE.search(clause) or re.search(r"[$€£¥]|\d", clause)):
@@ -1028,6 +1036,25 @@ def _price_for(sent: Sent, low: str, money: list, te: int, hi: int) -> Money | N
 _HOLDING = frozenset(["shares", "share", "stake", "stakes", "stock", "holding", "holdings"])
 
 
+_HIRE_VERBS = frozenset("""picked picks pick selected selects select hired hires hire mandated mandates mandate appointed
+appoints appoint chosen chose choose chooses tapped taps tap named names retained retains""".split())
+_BANK_ROLE = re.compile(r"\bto (?:help )?(?:lead|co-lead|lead-manage|underwrite|lead-underwrite|manage|run|arrange|handle|"
+                        r"coordinate|advise on)\b")
+
+
+def _issuer_not_bank(sent: Sent, low: str, c: Cand, t: int, subj) -> Any:
+    """The company listing, when ``c`` is one of the banks it hired to run the IPO ("Box has
+    selected Morgan Stanley ... and JPMorgan to lead an IPO"): the subject of the hiring verb."""
+    between = low[sent.ends[c.end - 1]:sent.starts[t]] if c.end > 0 else ""
+    if not _BANK_ROLE.search(between):
+        return c
+    for v in range(c.start - 1, max(-1, c.start - 25), -1):
+        if sent.lows[v] in _HIRE_VERBS:
+            issuer = subj(v)
+            return issuer if issuer is not None else None
+    return c
+
+
 _STAKE_AFTER_POSS = re.compile(r"^(\d+(?:\.\d+)?) ?(?:%|percent|per cent|pct) (?:stake|holding|interest) (?:in|of)$")
 
 
@@ -1043,7 +1070,12 @@ def _owned_target(sent: Sent, owner: Cand) -> Cand | str | None:
     for n in range(4, 6):
         m = _STAKE_AFTER_POSS.match(" ".join(sent.lows[k:k + n]))
         if m:
-            target = sent.cand_starting_at(k + n)
+            target = None
+            for j in range(k + n, min(len(sent.toks), k + n + 4)):  # "stake in U.S. company Alcon"
+                target = sent.cand_starting_at(j)
+                if target is not None or not (sent.lows[j].isalpha() and sent.toks[j].islower()
+                                              or sent.lows[j] in sent.vocab.non_company_1):
+                    break
             if target is None:
                 return None
             return target if float(m.group(1)) > 50 else "stake"
