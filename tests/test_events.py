@@ -555,6 +555,7 @@ def test_what_an_apposition_says_in_passing_is_not_news(ex: Extractor, text: str
         ("The bid by Rupert Murdoch's News Corp. for Dow Jones & Co. was raised.",
          ["Rupert Murdoch", "News Corp.", "Dow Jones & Co."]),
         ("Suncor agreed to buy Petro-Canada.", ["Suncor", "Petro-Canada"]),
+        ("McDonald's Corp said on Monday it would close stores.", ["McDonald's Corp"]),
     ],
 )
 def test_company_name_boundaries(text: str, names: list) -> None:
@@ -644,6 +645,8 @@ def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
         ("a named unit that cuts", "Textron Inc's Cessna unit will cut 700 jobs.", "", "layoff", "Cessna"),
         ("a listed phrase is not a name", "Kestrel Motors said on Friday it would lay off 2,000 workers at three North "
          "American assembly plants.", "", "layoff", "Kestrel Motors"),
+        ("a town and a region-based name", "Reliance Steel said it agreed to acquire Wood Dale, Illinois-based "
+         "Clayton Metals Inc. for an undisclosed sum.", "", "acquisition", "Clayton Metals"),
         ("an exchange's brand opens its owner's name", "IntercontinentalExchange Inc agreed to acquire NYSE Euronext for "
          "$8.2 billion.", "", "acquisition", "NYSE Euronext"),
     ],

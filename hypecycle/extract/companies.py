@@ -392,10 +392,15 @@ class Sent:
                     if k < n and self.lows[k] in _HARD_SUFFIX and k - j <= 3:
                         j = k  # "Claire's Stores Inc", "Dillard's Department Stores Inc": one name
                         continue
-                if low in _POSS and j == i + 1 == 1 and not self.headline and j + 1 < n and namey[j + 1]:
+                if low in _POSS and j == i + 1 == 1 and not self.headline and j + 1 < n and (
+                        namey[j + 1] or self.lows[j + 1] in _HARD_SUFFIX):
                     k = j + 1
-                    while k < n and namey[k]:
+                    while k < n and namey[k] and self.lows[k] not in _HARD_SUFFIX:
                         k += 1
+                    if k < n and self.lows[k] in _HARD_SUFFIX and k - j <= 4 and (
+                            k == j + 1 or self.lows[j + 1] in self.vocab.common_words):
+                        j = k  # "Reader's Digest Association Inc., publisher of ...": one name (not "Buffett's
+                        continue  # Berkshire Hathaway Inc", whose second part is a name of its own)
                     if k + 1 < n and self.lows[k] == "," and self.lows[k + 1] in ("a", "an", "the", "which", "one"):
                         j = k  # "Goody's Family Clothing, a retail chain, ...": the possessive is part of the name
                         continue

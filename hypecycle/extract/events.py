@@ -561,6 +561,8 @@ class EventRules:
                 return None  # "hedge fund Density to shut down", "BP spill fund winding down"
         elif role == "object":
             company = sent.right_object(te, hi)
+            if isinstance(company, Cand):
+                company = _past_place_based(sent, company)  # "acquire Wood Dale, Illinois-based Clayton Metals"
             if typ == "acquisition" and isinstance(company, Cand) and company.poss:
                 owned = _owned_target(sent, company)
                 if owned == "stake":
@@ -1052,6 +1054,20 @@ def _issuer_not_bank(sent: Sent, low: str, c: Cand, t: int, subj) -> Any:
         if sent.lows[v] in _HIRE_VERBS:
             issuer = subj(v)
             return issuer if issuer is not None else None
+    return c
+
+
+def _past_place_based(sent: Sent, c: Cand) -> Cand:
+    """The name after "<town>, <region>-based" when ``c`` is the town ("Wood Dale, Illinois-based
+    Clayton Metals"), else ``c``."""
+    k = c.end
+    if k + 3 < len(sent.toks) and sent.lows[k] == ",":
+        for j in range(k + 1, min(len(sent.toks) - 1, k + 6)):
+            if sent.lows[j] in ("based", "-based"):
+                nxt = sent.cand_starting_at(j + 1)
+                return nxt if nxt is not None else c
+            if not sent.toks[j][:1].isupper() and sent.lows[j] != "-":
+                break
     return c
 
 
