@@ -608,6 +608,8 @@ def test_company_name_boundaries(text: str, names: list) -> None:
          "newspaper reported.", "", "acquisition"),
         ("a minority stake bought from its owner", "Orvane Mining agreed to buy Brandvale's 20 percent stake in Telluric "
          "Metals for $900 million.", "", "acquisition"),
+        ("a minority stake named after a deal noun", "Regulators cleared the $900 million purchase of Brandvale's "
+         "20 percent stake in Telluric Metals by Orvane Mining.", "", "acquisition"),
         ("a factbox line dated by month and year", "* July, 2007 - Orvane Mining agrees to buy Telluric Metals for "
          "$2 billion.", "", "acquisition"),
     ],

@@ -564,11 +564,9 @@ class EventRules:
             if isinstance(company, Cand):
                 company = _past_place_based(sent, company)  # "acquire Wood Dale, Illinois-based Clayton Metals"
             if typ == "acquisition" and isinstance(company, Cand) and company.poss:
-                owned = _owned_target(sent, company)
-                if owned == "stake":
+                company = _bought_from_owner(sent, company)  # "buy France Telecom's Orange Austria"
+                if company is None:
                     return None  # "buy X's 20 percent stake in Y": a stake deal
-                if owned is not None:
-                    company = owned  # "buy France Telecom's Orange Austria": the business owned
             if isinstance(company, Cand) and company.poss:
                 # "buy Visteon's climate control operations": the unit, named as the conventions do
                 unit = _unit_sold(sent, company.end + 1, hi, company, after_possessive=True) \
@@ -610,11 +608,9 @@ class EventRules:
         elif role == "noun":
             company, agent = self._noun(sent, low, tr, hi, subj)
             if typ == "acquisition" and isinstance(company, Cand) and company.poss and company.start >= te:
-                owned = _owned_target(sent, company)
-                if owned == "stake":
+                company = _bought_from_owner(sent, company)  # "takeover of France Telecom's Orange Austria"
+                if company is None:
                     return None
-                if owned is not None:
-                    company = owned  # "takeover of France Telecom's Orange Austria"
         elif role == "ref":
             if typ == "funding":
                 refs.extend(self._ref_investors(sent, low, tr))
@@ -1052,8 +1048,7 @@ def _issuer_not_bank(sent: Sent, low: str, c: Cand, t: int, subj) -> Any:
         return c
     for v in range(c.start - 1, max(-1, c.start - 25), -1):
         if sent.lows[v] in _HIRE_VERBS:
-            issuer = subj(v)
-            return issuer if issuer is not None else None
+            return subj(v)
     return c
 
 
@@ -1096,6 +1091,15 @@ def _owned_target(sent: Sent, owner: Cand) -> Cand | str | None:
                 return None
             return target if float(m.group(1)) > 50 else "stake"
     return None
+
+
+def _bought_from_owner(sent: Sent, owner: Cand) -> Cand | None:
+    """The target of a deal whose object is a possessive owner: what :func:`_owned_target`
+    finds, ``None`` for a minority stake, else the owner itself (for :func:`_unit_sold`)."""
+    owned = _owned_target(sent, owner)
+    if owned == "stake":
+        return None
+    return owned if isinstance(owned, Cand) else owner
 
 
 def _holding_object(sent: Sent, te: int, c: Cand) -> bool:
