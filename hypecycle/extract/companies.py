@@ -214,7 +214,7 @@ def same_company(short: str, long: str) -> bool:
     sa, sb = [_stem(w) for w in a], [_stem(w) for w in b]
     if sa == sb[:len(sa)] or sa == sb[len(sb) - len(sa):]:
         return True
-    if 2 <= len(sa) < len(sb) and sa[0] == sb[0] and sa[-1] == sb[-1] and _subsequence(sa, sb):
+    if _gapped(sa, sb):
         return True  # "Yellowstone Club" for "Yellowstone Mountain Club"
     if len(a) == 1 and 2 <= len(a[0]) <= 5:
         initials = "".join(w[0] for w in b if w not in _ACRO_SKIP)
@@ -227,9 +227,17 @@ def same_company(short: str, long: str) -> bool:
     return False
 
 
-def _subsequence(a: list[str], b: list[str]) -> bool:
-    it = iter(b)
-    return all(w in it for w in a)
+def gapped_name(short: str, long: str) -> bool:
+    """True when normalised name ``long`` is ``short`` with words inserted between its first
+    and last ("yellowstone club", "yellowstone mountain club")."""
+    return _gapped(short.split(), long.split())
+
+
+def _gapped(sa: list[str], sb: list[str]) -> bool:
+    if not 2 <= len(sa) < len(sb) or sa[0] != sb[0] or sa[-1] != sb[-1]:
+        return False
+    it = iter(sb)
+    return all(w in it for w in sa)
 
 
 def _blend(short: str, words: list[str]) -> bool:

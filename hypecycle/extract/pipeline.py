@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from hypecycle.errors import ExtractionError, LexiconError, ModelError
-from hypecycle.extract.companies import RIC_BASE, RIC_EXCHANGES, Cand, Sent, name_vocab, normalise_company, person_words, same_company
+from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, gapped_name, name_vocab, normalise_company,
+                                         person_words, same_company)
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT, event_rules
 from hypecycle.extract.money import fx_table
 from hypecycle.extract.topics import anchor_runs, anchor_words
@@ -457,14 +458,21 @@ class Extractor:
             n = normalise_company(c)
             if not listed[c] and n and any(m and (n == m or same_company(n, m)) for m in listed_names):
                 listed[c] = True
+        public_money: bool | None = None  # the story speaks of share or debt sales (searched once, if needed)
         for d in funding:
-            own_raise = d.sentence < 0 and d.explicit and d.amount is not None and _HEADLINE_RAISE.search(
-                d.evidence.lower()) and not _PUBLIC_MONEY.search(title.lower() + " " + text.lower())
             if listed[d.company] and d.round is None:
                 d.weak = "plain"
-            elif normalise_company(d.company) not in stated and not self.rules.startup_context.search(d.evidence.lower()):
+                continue
+            if normalise_company(d.company) not in stated and not self.rules.startup_context.search(d.evidence.lower()):
                 d.weak = "plain"  # no money, round or investor: "funding problems", "looking for outside funding"
-            elif venture or own_raise:  # "X raises $7M for ..." over a body about the product: a private round
+                continue
+            own_raise = False  # "X raises $7M for ..." over a body about the product: a private round
+            if not venture and d.sentence < 0 and d.explicit and d.amount is not None \
+                    and _HEADLINE_RAISE.search(d.evidence.lower()):
+                if public_money is None:
+                    public_money = _PUBLIC_MONEY.search(title.lower() + " " + text.lower()) is not None
+                own_raise = not public_money
+            if venture or own_raise:
                 if d.weak == "plain":
                     d.weak = ""
             elif d.round is None and not d.investors:
@@ -726,17 +734,10 @@ class _AliasBook:
         for ng, g in self.names:
             if same_company(n, ng):
                 return name if ng == n else g
-            if headline and same_company(ng, n) or _gapped(ng, n):
+            if headline and same_company(ng, n) or gapped_name(ng, n):
                 return g  # the headline's "CKE Restaurants" is the body's "CKE Inc"; a later
                 # "Yellowstone Mountain Club LLC" is the lead's "Yellowstone Club"
         return name
-
-
-def _gapped(short: str, long: str) -> bool:
-    """True when ``long`` is ``short`` with words inserted between its first and last
-    ("yellowstone club", "yellowstone mountain club")."""
-    a, b = short.split(), long.split()
-    return 2 <= len(a) < len(b) and a[0] == b[0] and a[-1] == b[-1] and same_company(short, long)
 
 
 class _Fake:
