@@ -123,7 +123,8 @@ def _err(msg: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 def cmd_ingest(args) -> int:
-    from .ingest import ReadOptions, ingest_files, parse_default_date
+    from .ingest import ReadOptions, parse_default_date
+    from .jobs import ingest_files
 
     options = ReadOptions(
         format=args.input_format, text_field=args.text_field, date_field=args.date_field,
@@ -177,7 +178,8 @@ def cmd_stats(args) -> int:
 
 def cmd_extract(args) -> int:
     from .extract import extract_many
-    from .ingest import ReadOptions, extract_stored, iter_articles, parse_default_date
+    from .ingest import ReadOptions, iter_articles, parse_default_date
+    from .jobs import extract_stored
     from .schema import Reject
 
     if args.store:

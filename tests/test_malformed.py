@@ -15,7 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hypecycle.ingest import ReadOptions, ingest_files, iter_articles
+from hypecycle.ingest import ReadOptions, iter_articles
+from hypecycle.jobs import ingest_files
 from hypecycle.schema import Article, Reject
 
 SETTINGS = settings(max_examples=30, deadline=None, derandomize=False,

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from hypecycle.errors import StoreError, StoreLockedError, UsageError
-from hypecycle.ingest import ingest_files
+from hypecycle.jobs import ingest_files
 from hypecycle.schema import Article, Extraction
 from hypecycle.store import Store
 
