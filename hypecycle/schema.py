@@ -89,7 +89,12 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """Everything extracted from one article: the `hypecycle extract` JSON line."""
+    """Everything extracted from one article: the `hypecycle extract` JSON line.
+
+    ``mentions`` counts every topic term in the title and text; ``lead`` counts those of
+    them in the title and lead, where news says what a story is about (used to attribute
+    events to a topic and to measure buzzword dilution).
+    """
 
     id: str
     date: dt.date
@@ -98,6 +103,9 @@ class Extraction:
     mentions: dict[str, dict[str, int]] = field(default_factory=dict)
     cues: dict[str, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    #: The part of ``mentions`` found in the title and lead (the first two sentences of
+    #: the text): ``{topic: {term: count}}``, terms with no lead mention left out.
+    lead: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -106,6 +114,7 @@ class Extraction:
             "title": self.title,
             "events": [e.to_dict() for e in self.events],
             "mentions": self.mentions,
+            "lead_mentions": self.lead,
             "cues": self.cues,
         }
         if self.warnings:

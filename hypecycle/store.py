@@ -30,7 +30,21 @@ import duckdb
 from .errors import StoreError, StoreLockedError, StoreVersionError, UsageError
 from .schema import Article, Extraction, Reject
 
-SCHEMA_VERSION = "1"
+#: The schema this release writes. A store of an older version is migrated in place when it
+#: is opened (:data:`MIGRATIONS`), so a new release never needs the corpus re-ingested.
+SCHEMA_VERSION = "2"
+
+#: Steps from each older schema version to the next, applied in one transaction. Columns
+#: added by a step are NULL in the rows written before it: readers treat NULL as "not
+#: known" (for example ``mentions.lead`` of articles extracted before version 2, until
+#: ``hypecycle extract --store S --redo``), never as zero.
+MIGRATIONS: dict[str, list[str]] = {
+    "1": [
+        "ALTER TABLE mentions ADD COLUMN lead INTEGER",
+        "ALTER TABLE duplicates ADD COLUMN similarity DOUBLE",
+        "UPDATE duplicates SET similarity = 1.0",
+    ],
+}
 
 _DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -39,7 +53,7 @@ _DDL = [
         url VARCHAR, source VARCHAR, content_hash UBIGINT NOT NULL, origin VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS duplicates (
         id VARCHAR PRIMARY KEY, duplicate_of VARCHAR NOT NULL, date DATE, url VARCHAR,
-        source VARCHAR, origin VARCHAR)""",
+        source VARCHAR, origin VARCHAR, similarity DOUBLE)""",
     """CREATE TABLE IF NOT EXISTS rejects (
         origin VARCHAR, location VARCHAR, reason VARCHAR, PRIMARY KEY (origin, location))""",
     """CREATE TABLE IF NOT EXISTS runs (
@@ -55,7 +69,7 @@ _DDL = [
         count BIGINT, status VARCHAR, evidence VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS mentions (
         article_id VARCHAR NOT NULL, date DATE NOT NULL, topic VARCHAR NOT NULL,
-        term VARCHAR NOT NULL, count INTEGER NOT NULL)""",
+        term VARCHAR NOT NULL, count INTEGER NOT NULL, lead INTEGER)""",
 ]
 
 FREQS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
@@ -100,12 +114,21 @@ class Store:
             raise StoreError(f"{path}: no such store; create it with `hypecycle ingest FILES --store {path}`")
         if self.path.is_dir():
             raise UsageError(f"{path}: is a folder; --store needs a database file name such as news.duckdb")
-        deadline = time.monotonic() + max(wait, 0.0)
+        self._wait = wait
+        self._config = {"threads": threads, "memory_limit": memory_limit}
+        self.con = self._connect(read_only=read_only)
+        if not read_only:
+            self._ensure_schema()
+        else:
+            self._check_version()
+
+    def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        """Open the database file, waiting up to ``wait`` seconds for another process's lock."""
+        path = self.path
+        deadline = time.monotonic() + max(self._wait, 0.0)
         while True:
             try:
-                self.con = duckdb.connect(str(self.path), read_only=read_only,
-                                          config={"threads": threads, "memory_limit": memory_limit})
-                break
+                return duckdb.connect(str(path), read_only=read_only, config=dict(self._config))
             except duckdb.IOException as e:
                 msg = str(e)
                 if "lock" in msg.lower():
@@ -118,10 +141,6 @@ class Store:
                 raise StoreError(f"{path}: cannot open the store: {msg.splitlines()[0]}") from None
             except duckdb.Error as e:
                 raise StoreError(f"{path}: not a hypecycle store or damaged: {str(e).splitlines()[0]}") from None
-        if not read_only:
-            self._ensure_schema()
-        else:
-            self._check_version()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -134,23 +153,64 @@ class Store:
         self.close()
 
     def _ensure_schema(self) -> None:
+        got = None
+        try:
+            got = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            pass
+        if got is not None and got[0] != SCHEMA_VERSION:
+            self._migrate(got[0])
         for ddl in _DDL:
             self.con.execute(ddl)
-        got = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if got is None:
-            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-        elif got[0] != SCHEMA_VERSION:
-            raise StoreVersionError(f"{self.path}: store schema version {got[0]}, this hypecycle writes "
-                                    f"{SCHEMA_VERSION}; re-ingest into a new --store")
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    def _migrate(self, version: str) -> None:
+        """Bring a store of an older schema version up to :data:`SCHEMA_VERSION`, atomically."""
+        if not _older(version):
+            raise StoreVersionError(
+                f"{self.path}: store schema version {version} was written by a newer hypecycle than this "
+                f"one (which reads up to version {SCHEMA_VERSION}); upgrade hypecycle "
+                "(pip install -U hypecycle-news) or use another --store")
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            while version != SCHEMA_VERSION:
+                for sql in MIGRATIONS[version]:
+                    self.con.execute(sql)
+                version = str(int(version) + 1)
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
+            self.con.execute("COMMIT")
+        except duckdb.Error as e:
+            self.con.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: could not migrate the store from schema version {version} to "
+                             f"{SCHEMA_VERSION}: {str(e).splitlines()[0]}; the store is unchanged") from None
 
     def _check_version(self) -> None:
         try:
             got = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except duckdb.CatalogException:
             raise StoreError(f"{self.path}: not a hypecycle store (no meta table)") from None
-        if got is None or got[0] != SCHEMA_VERSION:
-            raise StoreVersionError(f"{self.path}: store schema version {got and got[0]}, expected "
-                                    f"{SCHEMA_VERSION}; re-ingest into a new --store")
+        if got is None:
+            raise StoreError(f"{self.path}: not a hypecycle store (no schema version)")
+        if got[0] == SCHEMA_VERSION:
+            return
+        if not _older(got[0]):
+            raise StoreVersionError(
+                f"{self.path}: store schema version {got[0]} was written by a newer hypecycle than this one "
+                f"(which reads up to version {SCHEMA_VERSION}); upgrade hypecycle or use another --store")
+        # an older store: migrate it once with a writable connection, then read it as asked
+        self.con.close()
+        try:
+            with Store(self.path, wait=self._wait):
+                pass
+        except StoreLockedError:
+            raise
+        except StoreError as e:
+            raise StoreVersionError(
+                f"{self.path}: store schema version {got[0]} needs a one-time migration to version "
+                f"{SCHEMA_VERSION}, which needs write access ({e}); copy the store somewhere writable "
+                "and open it there once") from None
+        self.con = self._connect(read_only=True)
 
     # -- ingestion ---------------------------------------------------------------------------
     def plan_batch(self, items: Sequence[Article | Reject | tuple[Article, str]], pending_ids: dict[str, int],
@@ -232,7 +292,8 @@ class Store:
             self._insert("duplicates", {
                 "id": [a.id for a, _ in dups], "duplicate_of": [o for _, o in dups],
                 "date": [a.date for a, _ in dups], "url": [a.url for a, _ in dups],
-                "source": [a.source for a, _ in dups], "origin": [origin] * len(dups)}, or_ignore=True)
+                "source": [a.source for a, _ in dups], "origin": [origin] * len(dups),
+                "similarity": [1.0] * len(dups)}, or_ignore=True)
             self._insert("rejects", {
                 "origin": [r.source for r in plan.rejects], "location": [r.location for r in plan.rejects],
                 "reason": [r.reason for r in plan.rejects]}, or_ignore=True)
@@ -270,12 +331,14 @@ class Store:
                     v = getattr(e, k)
                     ev[k].append(list(v) if k == "investors" else v)
             for topic, terms in x.mentions.items():
+                lead = x.lead.get(topic, {})
                 for term, n in terms.items():
                     mn["article_id"].append(x.id)
                     mn["date"].append(x.date)
                     mn["topic"].append(topic)
                     mn["term"].append(term)
                     mn["count"].append(int(n))
+                    mn["lead"].append(int(lead.get(term, 0)))
         self._insert("events", ev)
         self._insert("mentions", mn)
         self._insert("extracted", {
@@ -449,6 +512,11 @@ class Store:
         return frame, totals
 
 
+def _older(version: str) -> bool:
+    """Whether a stored schema version is one this release knows how to migrate from."""
+    return version in MIGRATIONS
+
+
 def _period_label(expr: str, freq: str) -> str:
     """SQL turning a truncated date into its label: 2008-03, 2008Q1, 2008 or 2008-03-17."""
     if freq == "quarter":
@@ -485,14 +553,15 @@ def _arrow_schema(table: str):
     cols = {
         "articles": [("id", s), ("date", d), ("title", s), ("text", s), ("url", s), ("source", s),
                      ("content_hash", pa.uint64()), ("origin", s)],
-        "duplicates": [("id", s), ("duplicate_of", s), ("date", d), ("url", s), ("source", s), ("origin", s)],
+        "duplicates": [("id", s), ("duplicate_of", s), ("date", d), ("url", s), ("source", s), ("origin", s),
+                       ("similarity", f)],
         "rejects": [("origin", s), ("location", s), ("reason", s)],
         "extracted": [("article_id", s), ("extractor", s), ("hype", i32), ("skeptic", i32),
                       ("n_events", i32), ("warnings", ls)],
         "events": [("article_id", s), ("date", d), ("seq", i32), ("type", s), ("company", s), ("round", s),
                    ("amount", f), ("currency", s), ("amount_usd", f), ("valuation", f), ("valuation_usd", f),
                    ("investors", ls), ("acquirer", s), ("count", i64), ("status", s), ("evidence", s)],
-        "mentions": [("article_id", s), ("date", d), ("topic", s), ("term", s), ("count", i32)],
+        "mentions": [("article_id", s), ("date", d), ("topic", s), ("term", s), ("count", i32), ("lead", i32)],
     }[table]
     return pa.schema(cols)
 

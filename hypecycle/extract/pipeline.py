@@ -90,6 +90,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def lead_text(title: str, text: str, sentences: int = _LEAD, max_chars: int = 1500) -> str:
+    """The title and the lead of a story: its first ``sentences`` sentences (at most
+    ``max_chars`` characters), where news states what the story is about."""
+    head = text[:max_chars]
+    spans = split_sentences(head)
+    end = spans[min(sentences, len(spans)) - 1][1] if spans else 0
+    return f"{title}\n\n{head[:end]}" if title else head[:end]
+
+
 class _NullMatcher:
     """Stand-in used until :mod:`hypecycle.extract.topics` exists: counts nothing."""
 
@@ -216,6 +225,7 @@ class Extractor:
         text = _CONTROL.sub(" ", text)
         title = _CONTROL.sub(" ", title)
         mentions: dict[str, dict[str, int]] = {}
+        lead: dict[str, dict[str, int]] = {}
         cues: dict[str, int] = {"hype": 0, "skeptic": 0}
         events: tuple[Event, ...] = ()
         try:
@@ -223,13 +233,17 @@ class Extractor:
             if doc is not None:
                 mentions = self.topics.count(doc)
                 cues = self.cues.count(doc)
+            if mentions:
+                lead_doc = self._matchable(lead_text(title, text))
+                lead = self.topics.count(lead_doc) if lead_doc is not None else {}
         except Exception as exc:  # noqa: BLE001 - bad text must not stop a corpus run
             warnings.append(f"topic/cue matching failed: {type(exc).__name__}: {exc}")
         try:
             events = self.events(title, text, article.date.year if hasattr(article.date, "year") else 2000)
         except Exception as exc:  # noqa: BLE001
             warnings.append(f"event extraction failed: {type(exc).__name__}: {exc}")
-        return Extraction(article.id, article.date, article.title, events, mentions, cues, tuple(warnings))
+        return Extraction(article.id, article.date, article.title, events, mentions, cues, tuple(warnings),
+                          lead=lead)
 
     def _renew(self) -> None:
         """Start again from fresh pipelines, so that memory stays bounded on any corpus.
