@@ -260,6 +260,70 @@ def cmd_terms(args) -> int:
     return 0
 
 
+def _topic_options() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("the topic (one of the two)")
+    g.add_argument("--topic", metavar="ID", help="a topic lexicon id (see `hypecycle topics`)")
+    g.add_argument("--terms", action="append", metavar="TERMS",
+                   help="ad-hoc terms, comma-separated (\"social network,social networking\"); repeatable; "
+                        "counted from the stored text, no re-ingestion")
+    g.add_argument("--lexicon", action="append", type=Path, metavar="FILE",
+                   help="a user topic lexicon (spaCy pattern JSONL) defining --topic")
+    g.add_argument("--exact", action="store_true", help="match terms exactly as written (no plurals)")
+    return p
+
+
+def _asof_options() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD",
+                   help="use only articles published on or before this date (default: the latest article)")
+    p.add_argument("--freq", choices=("month", "quarter", "year"), default="quarter",
+                   help="period (default: quarter)")
+    p.add_argument("--since", type=_date_arg, metavar="YYYY-MM-DD",
+                   help="first date of the period axis (default: the store's first article)")
+    return p
+
+
+def _spec(args):
+    from .jobs import topic_spec
+
+    return topic_spec(args.topic, args.terms, lexicons=args.lexicon or (), exact=args.exact)
+
+
+def cmd_trajectory(args) -> int:
+    from .jobs import topic_trajectory
+    from .store import Store
+
+    if args.plot:
+        from .plots import check_plot_path
+
+        check_plot_path(args.plot)
+    with Store(args.store, read_only=True, wait=args.wait) as store:
+        traj = topic_trajectory(store, _spec(args), freq=args.freq, as_of=args.as_of, since=args.since,
+                                smooth=args.smooth)
+    if args.plot:
+        from .plots import save_trajectory
+
+        save_trajectory(traj, args.plot)
+    if args.output_format == "json":
+        _write(json.dumps(traj.to_dict(), ensure_ascii=False, indent=1) + "\n", args.output)
+    else:
+        frame = traj.frame
+        if args.output_format == "table" and not args.all_columns:
+            frame = frame[[c for c in _TABLE_COLUMNS if c in frame.columns]]
+        _emit(frame, args)
+        if args.output_format == "table":
+            for c in traj.caveats:
+                _err(f"caveat: {c}")
+    return 0
+
+
+#: The trajectory columns a terminal table shows (all of them with --all-columns, csv or json).
+_TABLE_COLUMNS = ("period", "articles", "topic_articles", "attention", "attention_lo", "attention_hi", "funding",
+                  "funding_usd", "ipo", "acquisition", "bankruptcy", "shutdown", "layoff", "hype_share",
+                  "skeptic_share", "peripheral_share", "companies")
+
+
 def cmd_emerging(args) -> int:
     from .store import Store
     from .terms import emerging
@@ -370,6 +434,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=30, help="how many terms to list (default: 30)")
     p.add_argument("--min-docs", type=int, default=5, help="ignore terms in fewer articles a period (default: 5)")
     p.set_defaults(func=cmd_emerging)
+
+    p = sub.add_parser("trajectory", parents=[_store_options(), _topic_options(), _asof_options(), _output_options()],
+                       help="a topic's signals per period as of a date (attention, money, exits, failures, "
+                            "language, dilution)",
+                       description="Compute a topic's trajectory from what the store held as of a date: one row "
+                                   "per period, every period listed, shares with 95% intervals. Columns are "
+                                   "documented in the README and in the JSON output's 'columns'.")
+    p.add_argument("--smooth", type=int, metavar="N", help="add a trailing N-period smoothed attention")
+    p.add_argument("--plot", metavar="FILE", help="also draw the trajectory to FILE (.png or .svg)")
+    p.add_argument("--all-columns", action="store_true", help="show every column in the table output")
+    p.set_defaults(func=cmd_trajectory)
     return parser
 
 

@@ -235,3 +235,236 @@ def extract_stored(store_path: str | Path, *, extractor_options: dict[str, Any] 
                 bar.close()
     summary.seconds = _now() - started
     return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# topics as of a date: the store's read API, extraction's matcher for ad-hoc terms, trajectories
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """What counts as the topic: a lexicon id (stored by extraction, or a lexicon file to
+    scan the stored text with), or ad-hoc terms scanned from the stored text.
+
+    ``exact`` matches terms as written (no inflections), where the matcher supports it.
+    """
+
+    topic: str | None = None
+    terms: tuple[str, ...] = ()
+    lexicons: tuple[Path, ...] = ()
+    exact: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.topic if self.topic else ", ".join(self.terms)
+
+    @property
+    def key(self) -> str:
+        """The topic label its mentions are counted under."""
+        from .extract.topics import TERMS_TOPIC
+
+        return self.topic if self.topic else TERMS_TOPIC
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"topic": self.topic} if self.topic else {"terms": list(self.terms)}
+
+
+def topic_spec(topic: str | None = None, terms: Iterable[str] | str | None = None, *,
+               lexicons: Iterable[str | Path] | None = None, exact: bool = False) -> TopicSpec:
+    """Check and build a :class:`TopicSpec` from command-line style arguments.
+
+    ``terms`` may be a list or one comma-separated string ("social network,social networking").
+    """
+    from .errors import UsageError
+
+    if isinstance(terms, str):
+        terms = [terms]
+    flat = tuple(dict.fromkeys(" ".join(t.split()) for raw in (terms or ()) for t in raw.split(",") if t.strip()))
+    if bool(topic) == bool(flat):
+        raise UsageError("give a topic (--topic ID, a lexicon id; see `hypecycle topics`) or ad-hoc terms "
+                         "(--terms \"a,b\"), one of the two")
+    return TopicSpec(topic=topic or None, terms=flat, lexicons=tuple(Path(p) for p in (lexicons or ())),
+                     exact=exact)
+
+
+@dataclass
+class TopicData:
+    """Everything a store says about one topic up to a date, before it is laid on periods:
+    the topic's articles, their events (with attribution) and the companies they name.
+    Computed once and cut at earlier dates for backtests (:meth:`until`)."""
+
+    spec: TopicSpec
+    until: dt.date
+    first: dt.date
+    articles: Any
+    events: Any
+    companies: Any
+    caveats: list[str] = field(default_factory=list)
+
+    def cut(self, as_of: dt.date) -> TopicData:
+        """The same data as it stood at ``as_of`` (only rows dated on or before it)."""
+        a = self.articles[self.articles["date"] <= as_of]
+        e = self.events[self.events["date"] <= as_of] if len(self.events) else self.events
+        c = self.companies[self.companies["article_id"].isin(set(a["article_id"]))] if len(self.companies) \
+            else self.companies
+        return TopicData(self.spec, as_of, self.first, a, e, c, list(self.caveats))
+
+
+_COUNTERS: dict[tuple, Any] = {}
+
+
+def _counter(spec: TopicSpec, lexicon: Path | None = None):
+    """The matcher that counts a topic in text as extraction does (cached per process)."""
+    from .extract.pipeline import MentionCounter
+
+    key = (spec.terms, str(lexicon) if lexicon else None, spec.exact)
+    hit = _COUNTERS.get(key)
+    if hit is None:
+        kw: dict[str, Any] = {"terms": list(spec.terms) or None, "lexicons": [lexicon] if lexicon else None}
+        if spec.exact:
+            kw["exact"] = True
+        hit = _COUNTERS[key] = MentionCounter.for_terms(**kw)
+    return hit
+
+
+def _lexicon_file(spec: TopicSpec, known: list[str]) -> Path | None:
+    """The lexicon file defining ``spec.topic`` (a user file given with --lexicon, else shipped)."""
+    from .extract.topics import lexicon_dir, load_patterns
+
+    for path in spec.lexicons:
+        try:
+            labels = {p["label"] for p in load_patterns([path])}
+        except Exception:  # noqa: BLE001 - reported when it is used
+            labels = set()
+        if spec.topic in labels:
+            return path
+    shipped = lexicon_dir() / f"{spec.topic}.jsonl"
+    return shipped if shipped.exists() else None
+
+
+def known_topics(store=None, lexicons: Iterable[Path] = ()) -> list[str]:
+    """Topic ids a user can ask for: shipped lexicons, user lexicons and what the store holds."""
+    from . import queries
+    from .extract.topics import lexicon_dir, load_patterns
+
+    names = {p.stem for p in lexicon_dir().glob("*.jsonl")}
+    for path in lexicons:
+        try:
+            names |= {p["label"] for p in load_patterns([path])}
+        except Exception:  # noqa: BLE001
+            pass
+    if store is not None:
+        names |= set(queries.stored_topics(store))
+    names.discard("terms")
+    return sorted(names)
+
+
+def topic_data(store, spec: TopicSpec, *, until: dt.date | None = None) -> TopicData:
+    """Read (or, for ad-hoc terms, scan) everything the store holds on a topic up to ``until``.
+
+    Raises
+    ------
+    UsageError
+        An unknown topic (the message lists the known ones), an empty store, or ``until``
+        before the first article.
+    """
+    from . import queries
+    from .errors import UsageError
+    from .extract.companies import normalise_company
+
+    first, last = queries.date_range(store)
+    if first is None:
+        raise UsageError(f"{store.path}: the store holds no article; ingest some with `hypecycle ingest`")
+    if until is None:
+        until = last
+    if until < first:
+        raise UsageError(f"as-of date {until} is before the store's first article ({first}); "
+                         f"give a date from {first} on")
+    caveats: list[str] = []
+    stored = queries.stored_topics(store)
+    counter = None
+    if spec.topic and spec.topic in stored and not _user_lexicon_overrides(spec):
+        articles = queries.topic_articles(store, spec.topic, until=until)
+    else:
+        lexicon = None
+        if spec.topic:
+            lexicon = _lexicon_file(spec, stored)
+            if lexicon is None:
+                known = known_topics(store, spec.lexicons)
+                raise UsageError(f"unknown topic {spec.topic!r}; known topics: {', '.join(known)} "
+                                 "(or pass ad-hoc terms with --terms, or a lexicon file with --lexicon)")
+            caveats.append(f"topic {spec.topic!r} is not in the store's extraction; counted by scanning the "
+                           f"stored text with {lexicon.name}")
+        counter = _counter(spec, lexicon)
+        articles = _scan(store, counter, spec.key, until)
+    ids = list(articles["article_id"])
+    events = queries.events_of(store, ids, until=until)
+    if len(events):
+        unknown = events["topics"].isna()
+        if counter is not None:  # ad-hoc terms: the evidence sentence is read with the same matcher
+            events["topics"] = events["evidence"].map(lambda s: counter.topics_in(s or ""))
+        elif unknown.any():
+            caveats.append(f"{int(unknown.sum())} event(s) were extracted before schema version 2 (no topic per "
+                           "sentence): attributed by the article's title, lead and mention count only")
+            events["topics"] = events["topics"].map(lambda t: () if t is None else t)
+        from .trajectories import attribute
+
+        events["attributed"] = attribute(events, articles, spec.key)
+        events["company_key"] = events["company"].map(normalise_company)
+    else:
+        events["attributed"] = []
+        events["company_key"] = []
+    companies = queries.companies_named(store, ids)
+    return TopicData(spec, until, first, articles, events, companies, caveats)
+
+
+def _user_lexicon_overrides(spec: TopicSpec) -> bool:
+    """A user lexicon file that defines the topic is scanned instead of the stored counts."""
+    return any(True for _ in spec.lexicons) and _lexicon_file(spec, []) in spec.lexicons
+
+
+def _scan(store, counter, key: str, until: dt.date):
+    """The article-level frame of a topic counted from the stored text with ``counter``
+    (regex prefilter on the matcher's anchor words, then the matcher itself)."""
+    from . import queries
+
+    anchors = counter.topics.anchors
+    pattern = queries.anchor_pattern(sorted(anchors)) if anchors is not None else "."
+    rows = []
+    for art_id, date, title, text, hype, skeptic in queries.candidate_texts(store, pattern, until=until):
+        mentions, lead, _ = counter.count(title, text)
+        found = mentions.get(key)
+        if found:
+            rows.append((art_id, date, sum(found.values()), sum(lead.get(key, {}).values()), hype, skeptic))
+    return queries.articles_frame(rows)
+
+
+def topic_trajectory(store, spec: TopicSpec, *, freq: str = "quarter", as_of: dt.date | None = None,
+                     since: dt.date | None = None, smooth: int | None = None, data: TopicData | None = None):
+    """A topic's :class:`~hypecycle.trajectories.Trajectory` as of a date, from a store.
+
+    Only articles dated on or before ``as_of`` (default: the latest article) are read.
+    ``data`` (from :func:`topic_data` at a later date) is cut at ``as_of`` instead of read
+    again, which backtests use; the result is the same.
+    """
+    from . import periods, queries, trajectories
+    from .errors import UsageError
+
+    periods.check_freq(freq)
+    if data is None:
+        data = topic_data(store, spec, until=as_of)
+    if as_of is None:
+        as_of = data.until
+    if as_of > data.until:
+        raise UsageError(f"as-of date {as_of} is after the data read ({data.until})")
+    data = data.cut(as_of) if as_of < data.until else data
+    start = since if since is not None else data.first
+    if start > as_of:
+        raise UsageError(f"--since {start} is after the as-of date {as_of}")
+    axis = periods.period_axis(start, as_of, freq)
+    totals = queries.period_totals(store, axis, until=as_of)
+    articles = data.articles[data.articles["date"] >= axis[0].start_time.date()]
+    events = data.events[data.events["date"] >= axis[0].start_time.date()] if len(data.events) else data.events
+    return trajectories.build(spec.name, spec.as_dict(), articles=articles, totals=totals, events=events,
+                              companies=data.companies, axis=axis, freq=freq, as_of=as_of, smooth=smooth,
+                              caveats=data.caveats)

@@ -78,11 +78,15 @@ class Event:
     count: int | None = None
     status: str | None = None
     evidence: str = ""
+    #: Topics (lexicon ids) mentioned in the evidence sentence itself: one way an event is
+    #: attributed to a topic (see :mod:`hypecycle.trajectories`).
+    topics: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in asdict(self).items() if v is not None and v != () and v != ""}
-        if "investors" in d:
-            d["investors"] = list(d["investors"])
+        for k in ("investors", "topics"):
+            if k in d:
+                d[k] = list(d[k])
         d.setdefault("evidence", self.evidence)
         return d
 

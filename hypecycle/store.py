@@ -42,6 +42,7 @@ MIGRATIONS: dict[str, list[str]] = {
     "1": [
         "ALTER TABLE mentions ADD COLUMN lead INTEGER",
         "ALTER TABLE duplicates ADD COLUMN similarity DOUBLE",
+        "ALTER TABLE events ADD COLUMN topics VARCHAR[]",
         "UPDATE duplicates SET similarity = 1.0",
     ],
 }
@@ -66,7 +67,7 @@ _DDL = [
         article_id VARCHAR NOT NULL, date DATE NOT NULL, seq INTEGER NOT NULL, type VARCHAR NOT NULL,
         company VARCHAR, round VARCHAR, amount DOUBLE, currency VARCHAR, amount_usd DOUBLE,
         valuation DOUBLE, valuation_usd DOUBLE, investors VARCHAR[], acquirer VARCHAR,
-        count BIGINT, status VARCHAR, evidence VARCHAR)""",
+        count BIGINT, status VARCHAR, evidence VARCHAR, topics VARCHAR[])""",
     """CREATE TABLE IF NOT EXISTS mentions (
         article_id VARCHAR NOT NULL, date DATE NOT NULL, topic VARCHAR NOT NULL,
         term VARCHAR NOT NULL, count INTEGER NOT NULL, lead INTEGER)""",
@@ -329,7 +330,7 @@ class Store:
                 ev["seq"].append(seq)
                 for k in _EVENT_FIELDS:
                     v = getattr(e, k)
-                    ev[k].append(list(v) if k == "investors" else v)
+                    ev[k].append(list(v) if k in ("investors", "topics") else v)
             for topic, terms in x.mentions.items():
                 lead = x.lead.get(topic, {})
                 for term, n in terms.items():
@@ -541,7 +542,7 @@ def term_pattern(term: str) -> str:
 
 
 _EVENT_FIELDS = ("type", "company", "round", "amount", "currency", "amount_usd", "valuation",
-                 "valuation_usd", "investors", "acquirer", "count", "status", "evidence")
+                 "valuation_usd", "investors", "acquirer", "count", "status", "evidence", "topics")
 
 
 @functools.lru_cache(maxsize=None)
@@ -560,7 +561,8 @@ def _arrow_schema(table: str):
                       ("n_events", i32), ("warnings", ls)],
         "events": [("article_id", s), ("date", d), ("seq", i32), ("type", s), ("company", s), ("round", s),
                    ("amount", f), ("currency", s), ("amount_usd", f), ("valuation", f), ("valuation_usd", f),
-                   ("investors", ls), ("acquirer", s), ("count", i64), ("status", s), ("evidence", s)],
+                   ("investors", ls), ("acquirer", s), ("count", i64), ("status", s), ("evidence", s),
+                   ("topics", ls)],
         "mentions": [("article_id", s), ("date", d), ("topic", s), ("term", s), ("count", i32), ("lead", i32)],
     }[table]
     return pa.schema(cols)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from dataclasses import replace
 from bisect import bisect_right
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -109,6 +110,108 @@ class _NullMatcher:
         return dict(self._result)
 
 
+class MentionCounter:
+    """Topic mentions and cues of a text, as extraction counts them.
+
+    Tokenising every word of a corpus would cost more than everything else, so only the
+    stretches around an anchor word of some pattern are tokenised (see :meth:`doc`).
+    Extraction uses one per :class:`Extractor`; counting ad-hoc terms over a stored
+    corpus uses one built by :meth:`for_terms`, so both count alike.
+
+    Parameters
+    ----------
+    nlp : spacy.Language
+        The pipeline whose tokenizer the matchers were compiled with.
+    topics : TopicMatcher
+        The topic matcher.
+    cues : CueMatcher, optional
+        The cue matcher; without it, cue counts are empty.
+    """
+
+    def __init__(self, nlp: Any, topics: Any, cues: Any = None) -> None:
+        self.nlp = nlp
+        self.topics = topics
+        self.cues = cues if cues is not None else _NullMatcher({"hype": 0, "skeptic": 0})
+        live = [m for m in (self.topics, self.cues) if not isinstance(m, _NullMatcher)]
+        self._anchor_sources = [m.anchors_present for m in live]
+        #: characters tokenised each side of an anchor: the longest phrase's span, plus one
+        self._window = max((m.span_chars for m in live), default=0) + 1
+
+    @classmethod
+    def for_terms(cls, terms: list[str] | None = None, lexicons: list[Path] | None = None) -> MentionCounter:
+        """A counter of ad-hoc ``terms`` (topic ``"terms"``) and/or the given lexicon files only."""
+        import spacy
+
+        from hypecycle.extract.topics import TopicMatcher
+
+        nlp = spacy.blank("en")
+        return cls(nlp, TopicMatcher(nlp, paths=list(lexicons or []), terms=terms))
+
+    def count(self, title: str, text: str) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]],
+                                                    dict[str, int]]:
+        """``(mentions, lead, cues)`` of an article: topic mentions in title and text, those
+        in the title and lead (:func:`lead_text`), and hype/sceptic cue counts."""
+        mentions: dict[str, dict[str, int]] = {}
+        lead: dict[str, dict[str, int]] = {}
+        cues: dict[str, int] = {"hype": 0, "skeptic": 0}
+        doc = self.doc(f"{title}\n\n{text}" if title else text)
+        if doc is not None:
+            mentions = self.topics.count(doc)
+            cues = self.cues.count(doc)
+        if mentions:
+            lead_doc = self.doc(lead_text(title, text))
+            lead = self.topics.count(lead_doc) if lead_doc is not None else {}
+        return mentions, lead, cues
+
+    def topics_in(self, sentence: str) -> tuple[str, ...]:
+        """The topics a sentence mentions, sorted."""
+        doc = self.doc(sentence) if sentence else None
+        return tuple(sorted(self.topics.count(doc))) if doc is not None else ()
+
+    def doc(self, full: str):
+        """The Doc the topic and cue matchers need to see, or ``None`` if they can find nothing.
+
+        Tokenising every word of a corpus would cost more than everything else, so only
+        the stretches around an anchor word of some pattern (every match contains its
+        pattern's anchor) are tokenised: windows as wide as the longest phrase can span each
+        side, widened to whitespace and merged. Matches are the same as over the whole text,
+        since no match reaches past its window and spaCy tokenises each whitespace-separated
+        chunk on its own.
+        """
+        low = full.lower()
+        if len(low) != len(full):
+            return self.nlp.make_doc(full)
+        runs = anchor_words(low)
+        present: set[str] = set()
+        for anchors_present in self._anchor_sources:
+            found = anchors_present(runs)
+            if found is None:
+                return self.nlp.make_doc(full)
+            present |= found
+        if not present:
+            return None
+        n = len(full)
+        merged: list[list[int]] = []
+        for m in anchor_runs(low):
+            if m.group() not in present:
+                continue
+            a, b = m.start() - self._window, m.end() + self._window
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        pieces = []
+        for a, b in merged:
+            a = 0 if a <= 0 else max(full.rfind(" ", 0, a), full.rfind("\n", 0, a)) + 1
+            if b >= n:
+                b = n
+            else:
+                ends = [i for i in (full.find(" ", b), full.find("\n", b)) if i >= 0]
+                b = min(ends) if ends else n
+            pieces.append(full[a:b])
+        return self.nlp.make_doc("\n\n".join(pieces))
+
+
 class Extractor:
     """Turn articles into :class:`hypecycle.schema.Extraction` records.
 
@@ -182,10 +285,7 @@ class Extractor:
                     raise
                 self.cues = self._fallback("cue", exc, {"hype": 0, "skeptic": 0})
 
-        live = [m for m in (self.topics, self.cues) if not isinstance(m, _NullMatcher)]
-        self._anchor_sources = [m.anchors_present for m in live]
-        #: characters tokenised each side of an anchor: the longest phrase's span, plus one
-        self._window = max((m.span_chars for m in live), default=0) + 1
+        self.counter = MentionCounter(self.nlp, self.topics, self.cues)
 
     def _fallback(self, what: str, exc: Exception, empty: dict[str, Any]) -> _NullMatcher:
         """Count nothing when the shipped default lexicon is missing (a packaging problem)."""
@@ -229,21 +329,22 @@ class Extractor:
         cues: dict[str, int] = {"hype": 0, "skeptic": 0}
         events: tuple[Event, ...] = ()
         try:
-            doc = self._matchable(f"{title}\n\n{text}" if title else text)
-            if doc is not None:
-                mentions = self.topics.count(doc)
-                cues = self.cues.count(doc)
-            if mentions:
-                lead_doc = self._matchable(lead_text(title, text))
-                lead = self.topics.count(lead_doc) if lead_doc is not None else {}
+            mentions, lead, cues = self.counter.count(title, text)
         except Exception as exc:  # noqa: BLE001 - bad text must not stop a corpus run
             warnings.append(f"topic/cue matching failed: {type(exc).__name__}: {exc}")
         try:
             events = self.events(title, text, article.date.year if hasattr(article.date, "year") else 2000)
+            if events and mentions:
+                events = tuple(self._with_topics(e) for e in events)
         except Exception as exc:  # noqa: BLE001
             warnings.append(f"event extraction failed: {type(exc).__name__}: {exc}")
         return Extraction(article.id, article.date, article.title, events, mentions, cues, tuple(warnings),
                           lead=lead)
+
+    def _with_topics(self, event: Event) -> Event:
+        """The event with the topics its evidence sentence mentions."""
+        found = self.counter.topics_in(event.evidence)
+        return replace(event, topics=found) if found else event
 
     def _renew(self) -> None:
         """Start again from fresh pipelines, so that memory stays bounded on any corpus.
@@ -258,49 +359,6 @@ class Extractor:
         for nlp in old:
             if nlp is not None:
                 forget_pipeline(nlp)
-
-    def _matchable(self, full: str):
-        """The Doc the topic and cue matchers need to see, or ``None`` if they can find nothing.
-
-        Tokenising every word of a corpus would cost more than everything else, so only
-        the stretches around an anchor word of some pattern (every match contains its
-        pattern's anchor) are tokenised: windows as wide as the longest phrase can span each
-        side, widened to whitespace and merged. Matches are the same as over the whole text,
-        since no match reaches past its window and spaCy tokenises each whitespace-separated
-        chunk on its own.
-        """
-        low = full.lower()
-        if len(low) != len(full):
-            return self.nlp.make_doc(full)
-        runs = anchor_words(low)
-        present: set[str] = set()
-        for anchors_present in self._anchor_sources:
-            found = anchors_present(runs)
-            if found is None:
-                return self.nlp.make_doc(full)
-            present |= found
-        if not present:
-            return None
-        n = len(full)
-        merged: list[list[int]] = []
-        for m in anchor_runs(low):
-            if m.group() not in present:
-                continue
-            a, b = m.start() - self._window, m.end() + self._window
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        pieces = []
-        for a, b in merged:
-            a = 0 if a <= 0 else max(full.rfind(" ", 0, a), full.rfind("\n", 0, a)) + 1
-            if b >= n:
-                b = n
-            else:
-                ends = [i for i in (full.find(" ", b), full.find("\n", b)) if i >= 0]
-                b = min(ends) if ends else n
-            pieces.append(full[a:b])
-        return self.nlp.make_doc("\n\n".join(pieces))
 
     def events(self, title: str, text: str, year: int) -> tuple[Event, ...]:
         """Events of one article (title and body); see :meth:`extract`."""

@@ -488,6 +488,14 @@ class TopicMatcher:
         self.anchors_present = self._compiled.anchors_present
         self.span_chars = self._compiled.span_chars
 
+    @property
+    def anchors(self) -> frozenset[str] | None:
+        """The lower-case runs of letters or digits of which every match holds one (so text
+        holding none of them cannot match: a prefilter), or ``None`` when a token pattern
+        makes that unknowable."""
+        a = self._compiled.anchors
+        return None if a is None else frozenset(a)
+
     def count(self, doc: Doc) -> dict[str, dict[str, int]]:
         """Count mentions in ``doc``.
 

@@ -1,0 +1,180 @@
+"""Plots of trajectories, comparisons and reference cycles (matplotlib, Agg backend).
+
+Each function draws one figure and writes it to a file whose suffix (``.png`` or
+``.svg``) chooses the format; :func:`to_bytes` gives the same figure as bytes for the
+report's self-contained HTML. Nothing here computes a signal: the figures show what the
+frames hold, intervals included.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import UsageError
+
+#: File suffixes a plot can be written to.
+PLOT_FORMATS = (".png", ".svg")
+PHASE_COLOURS = {"trigger": "#cfe8ff", "peak": "#ffd6d1", "trough": "#e3e3e3", "slope": "#d8f0d2",
+                 "plateau": "#fff2c2"}
+PHASE_NAMES = {"trigger": "innovation trigger", "peak": "peak of inflated expectations",
+               "trough": "trough of disillusionment", "slope": "slope of enlightenment",
+               "plateau": "plateau of productivity"}
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def check_plot_path(path: str | Path) -> Path:
+    """The plot path if its suffix is one of :data:`PLOT_FORMATS`, else a UsageError."""
+    p = Path(path)
+    if p.suffix.lower() not in PLOT_FORMATS:
+        raise UsageError(f"{path}: a plot is written as .png or .svg; got {p.suffix or 'no suffix'!r}")
+    return p
+
+
+def save(fig, path: str | Path) -> Path:
+    """Write a figure to ``path`` (PNG or SVG by suffix) and close it."""
+    p = check_plot_path(path)
+    plt = _plt()
+    try:
+        fig.savefig(p, dpi=110, bbox_inches="tight", metadata=_metadata(p))
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write the plot: {e.strerror or e}") from None
+    finally:
+        plt.close(fig)
+    return p
+
+
+def _metadata(p: Path) -> dict[str, Any]:
+    # fixed metadata so that the same data gives the same file
+    if p.suffix.lower() == ".svg":
+        return {"Date": None}
+    return {"Software": "hypecycle"}
+
+
+def to_bytes(fig, fmt: str = "png") -> bytes:
+    """A figure as PNG or SVG bytes (closed afterwards)."""
+    plt = _plt()
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format=fmt, dpi=100, bbox_inches="tight",
+                    metadata={"Date": None} if fmt == "svg" else {"Software": "hypecycle"})
+    finally:
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def _x(frame: pd.DataFrame) -> np.ndarray:
+    return pd.to_datetime(frame["start"]).to_numpy()
+
+
+def _band(ax, x, lo, hi, colour: str) -> None:
+    lo = np.asarray(lo, dtype=float)
+    hi = np.asarray(hi, dtype=float)
+    ok = ~(np.isnan(lo) | np.isnan(hi))
+    if ok.any():
+        ax.fill_between(x, np.where(ok, lo, np.nan), np.where(ok, hi, np.nan), color=colour, alpha=0.2,
+                        linewidth=0, step=None)
+
+
+def trajectory_figure(traj, phases: pd.DataFrame | None = None):
+    """Four panels over the trajectory's periods: attention (with its 95% interval and the
+    smoothed series), money and exits, failures and language, dilution. ``phases`` (columns
+    ``start``, ``end``, ``phase``) shades phase spans, e.g. a backtest's calls."""
+    plt = _plt()
+    f = traj.frame
+    x = _x(f)
+    fig, axes = plt.subplots(4, 1, figsize=(10, 10.5), sharex=True)
+    ax = axes[0]
+    ax.plot(x, f["attention"] * 100, color="#1f5fa8", marker="o", ms=3, lw=1.2, label="attention")
+    _band(ax, x, f["attention_lo"] * 100, f["attention_hi"] * 100, "#1f5fa8")
+    if f["attention_smooth"].notna().any():
+        ax.plot(x, f["attention_smooth"] * 100, color="#0b2f57", lw=2, label=f"trailing {traj.smooth}-period")
+    ax.set_ylabel("% of all articles")
+    ax.set_title(f"{traj.topic}: trajectory as of {traj.as_of} ({traj.freq})", loc="left")
+    ax.legend(loc="upper left", fontsize=8)
+    ax2 = ax.twinx()
+    ax2.bar(x, f["topic_articles"], width=_width(f), color="#1f5fa8", alpha=0.15)
+    ax2.set_ylabel("topic articles", color="#557")
+
+    ax = axes[1]
+    w = _width(f)
+    ax.bar(x, f["funding"], width=w, color="#2e8b57", label="funding rounds")
+    ax.bar(x, f["ipo"], width=w, bottom=f["funding"], color="#9acd32", label="IPOs")
+    ax.bar(x, f["acquisition"], width=w, bottom=f["funding"] + f["ipo"], color="#daa520", label="acquisitions")
+    ax.set_ylabel("events")
+    ax.legend(loc="upper left", fontsize=8)
+    ax3 = ax.twinx()
+    usd = f["funding_usd"] / 1e9
+    ax3.plot(x, usd, color="#145a32", lw=1.5, marker=".", label="funding $bn")
+    ax3.set_ylabel("funding, $bn", color="#145a32")
+
+    ax = axes[2]
+    ax.bar(x, f["bankruptcy"], width=w, color="#8b0000", label="bankruptcies")
+    ax.bar(x, f["shutdown"], width=w, bottom=f["bankruptcy"], color="#cd5c5c", label="shutdowns")
+    ax.bar(x, f["layoff"], width=w, bottom=f["bankruptcy"] + f["shutdown"], color="#f4a460", label="layoffs")
+    ax.set_ylabel("failure events")
+    ax.legend(loc="upper left", fontsize=8)
+    ax4 = ax.twinx()
+    for col, colour, name in (("hype", "#d2691e", "hype-cue share"), ("skeptic", "#4b0082", "sceptic-cue share")):
+        ax4.plot(x, f[f"{col}_share"] * 100, color=colour, lw=1.3, label=name)
+        _band(ax4, x, f[f"{col}_lo"] * 100, f[f"{col}_hi"] * 100, colour)
+        ax4.plot(x, f[f"corpus_{col}_share"] * 100, color=colour, lw=0.8, ls=":", label=f"{name}, corpus")
+    ax4.set_ylabel("% of topic articles")
+    ax4.legend(loc="upper right", fontsize=7)
+
+    ax = axes[3]
+    ax.plot(x, f["peripheral_share"] * 100, color="#6a5acd", lw=1.3, label="peripheral share (dilution)")
+    _band(ax, x, f["peripheral_lo"] * 100, f["peripheral_hi"] * 100, "#6a5acd")
+    ax.set_ylabel("% of topic articles")
+    ax.legend(loc="upper left", fontsize=8)
+    ax5 = ax.twinx()
+    ax5.plot(x, f["companies"], color="#444", lw=1, marker=".", label="companies named")
+    ax5.plot(x, f["new_companies"], color="#999", lw=1, ls="--", label="named for the first time")
+    ax5.set_ylabel("companies")
+    ax5.legend(loc="upper right", fontsize=7)
+    if phases is not None and len(phases):
+        for axx in axes:
+            shade_phases(axx, phases)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def _width(frame: pd.DataFrame) -> float:
+    if len(frame) < 2:
+        return 20.0
+    days = (pd.to_datetime(frame["end"]) - pd.to_datetime(frame["start"])).dt.days.median()
+    return float(days) * 0.8
+
+
+def shade_phases(ax, phases: pd.DataFrame, *, label: bool = False) -> None:
+    """Shade each ``start``-``end`` span of ``phases`` in its phase's colour."""
+    seen = set()
+    for row in phases.itertuples():
+        colour = PHASE_COLOURS.get(row.phase, "#eeeeee")
+        name = row.phase if label and row.phase not in seen else None
+        seen.add(row.phase)
+        ax.axvspan(pd.Timestamp(row.start), pd.Timestamp(row.end), color=colour, alpha=0.45, lw=0, label=name,
+                   zorder=0)
+
+
+def save_trajectory(traj, path: str | Path, phases: pd.DataFrame | None = None) -> Path:
+    """Draw :func:`trajectory_figure` and write it to ``path``."""
+    check_plot_path(path)
+    return save(trajectory_figure(traj, phases), path)
+
+
+__all__ = ["PHASE_COLOURS", "PHASE_NAMES", "PLOT_FORMATS", "check_plot_path", "save", "save_trajectory",
+           "shade_phases", "to_bytes", "trajectory_figure"]

@@ -1,0 +1,210 @@
+"""The read API of a store: what had been published by a date, per article and per period.
+
+Every later stage (trajectories, comparison, the classifier, the report, backtests) reads
+the store through these functions and nothing else, so that "as of a date" means one
+thing everywhere: **only articles dated on or before ``until`` are read**. Each function
+takes an open :class:`~hypecycle.store.Store` and returns a tidy pandas frame with fixed
+columns (documented per function); none writes.
+
+Per-period outputs are laid on :func:`hypecycle.periods.period_axis`, complete and
+zero-filled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from . import periods
+from .errors import UsageError
+from .store import Store
+
+#: Columns of :func:`topic_articles` (and of the ad-hoc terms scan, which returns the same).
+ARTICLE_COLUMNS = ("article_id", "date", "mentions", "lead", "hype", "skeptic")
+#: Columns of :func:`period_totals`.
+TOTAL_COLUMNS = ("period", "articles", "extracted", "hype_articles", "skeptic_articles")
+
+
+def _until_clause(until: dt.date | None, column: str = "date") -> tuple[str, list]:
+    if until is None:
+        return "", []
+    return f" AND {column} <= ?", [until]
+
+
+def date_range(store: Store, *, until: dt.date | None = None) -> tuple[dt.date | None, dt.date | None]:
+    """First and last article date in the store (as of ``until``); ``(None, None)`` when empty."""
+    clause, params = _until_clause(until)
+    first, last = store.con.execute(f"SELECT min(date), max(date) FROM articles WHERE true{clause}",
+                                    params).fetchone()
+    return first, last
+
+
+def stored_topics(store: Store) -> list[str]:
+    """The topics the store holds mentions of (every lexicon its extraction used)."""
+    return [r[0] for r in store.con.execute("SELECT DISTINCT topic FROM mentions ORDER BY 1").fetchall()]
+
+
+def period_totals(store: Store, axis: pd.PeriodIndex, *, until: dt.date | None = None) -> pd.DataFrame:
+    """All articles per period, and the corpus-wide cue baseline.
+
+    Columns: ``period`` (Period), ``articles`` (all stored articles), ``extracted``
+    (articles with an extraction), ``hype_articles`` and ``skeptic_articles``
+    (extracted articles holding at least one hype or sceptic cue).
+    """
+    freq = _axis_freq(axis)
+    start, end = periods.bounds(axis[0])[0], periods.bounds(axis[-1])[1]
+    if until is not None:
+        end = min(end, until)
+    label = periods.sql_label("a.date", freq)
+    frame = store.con.execute(f"""
+        SELECT {label} AS period, count(*) AS articles, count(x.article_id) AS extracted,
+               count(*) FILTER (WHERE x.hype > 0) AS hype_articles,
+               count(*) FILTER (WHERE x.skeptic > 0) AS skeptic_articles
+        FROM articles a LEFT JOIN extracted x ON x.article_id = a.id
+        WHERE a.date BETWEEN ? AND ? GROUP BY 1""", [start, end]).df()
+    return periods.reindex(frame, axis)
+
+
+def topic_articles(store: Store, topic: str, *, until: dt.date | None = None) -> pd.DataFrame:
+    """The articles that mention a stored topic, one row each, in date order.
+
+    Columns (:data:`ARTICLE_COLUMNS`): ``article_id``, ``date``, ``mentions`` (the topic's
+    matches in title and text), ``lead`` (those in the title and lead; ``<NA>`` when the
+    article was extracted before schema version 2), ``hype`` and ``skeptic`` (cue counts of
+    the whole article).
+    """
+    clause, params = _until_clause(until, "m.date")
+    frame = store.con.execute(f"""
+        SELECT m.article_id, m.date, sum(m.count)::BIGINT AS mentions,
+               CASE WHEN count(m.lead) = count(*) THEN sum(m.lead)::BIGINT END AS lead,
+               any_value(coalesce(x.hype, 0))::BIGINT AS hype, any_value(coalesce(x.skeptic, 0))::BIGINT AS skeptic
+        FROM mentions m LEFT JOIN extracted x ON x.article_id = m.article_id
+        WHERE m.topic = ?{clause}
+        GROUP BY m.article_id, m.date ORDER BY m.date, m.article_id""", [topic, *params]).df()
+    return _typed_articles(frame)
+
+
+def _typed_articles(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reindex(columns=list(ARTICLE_COLUMNS))
+    frame["article_id"] = frame["article_id"].astype(str)
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    for col in ("mentions", "hype", "skeptic"):
+        frame[col] = frame[col].fillna(0).astype("int64")
+    frame["lead"] = frame["lead"].astype("Int64")
+    return frame.reset_index(drop=True)
+
+
+def articles_frame(rows: Sequence[tuple], ) -> pd.DataFrame:
+    """An article-level frame (:data:`ARTICLE_COLUMNS`) from rows computed elsewhere
+    (the ad-hoc terms scan)."""
+    return _typed_articles(pd.DataFrame(list(rows), columns=list(ARTICLE_COLUMNS)))
+
+
+def candidate_texts(store: Store, pattern: str, *, until: dt.date | None = None):
+    """Articles whose title or text matches an RE2 ``pattern`` (a cheap prefilter), with
+    their cue counts: an iterator of ``(id, date, title, text, hype, skeptic)``."""
+    clause, params = _until_clause(until, "a.date")
+    cur = store.con.cursor()
+    cur.execute(f"""
+        SELECT a.id, a.date, a.title, a.text, coalesce(x.hype, 0), coalesce(x.skeptic, 0)
+        FROM articles a LEFT JOIN extracted x ON x.article_id = a.id
+        WHERE regexp_matches(lower(a.title || ' ' || a.text), ?){clause}
+        ORDER BY a.date, a.id""", [pattern, *params])
+    try:
+        while True:
+            rows = cur.fetchmany(500)
+            if not rows:
+                break
+            yield from rows
+    finally:
+        cur.close()
+
+
+def anchor_pattern(anchors: Sequence[str]) -> str:
+    """An RE2 pattern (for lower-cased text) true wherever one of ``anchors`` stands as a
+    whole run of letters (or of digits): the prefilter for a matcher whose every match
+    holds one of these runs."""
+    letters = sorted(a for a in anchors if not a.isdigit())
+    digits = sorted(a for a in anchors if a.isdigit())
+    parts = []
+    if letters:
+        parts.append(r"(?:^|[^\pL])(?:" + "|".join(re.escape(a) for a in letters) + r")(?:[^\pL]|$)")
+    if digits:
+        parts.append(r"(?:^|\D)(?:" + "|".join(re.escape(a) for a in digits) + r")(?:\D|$)")
+    if not parts:
+        raise UsageError("no term to search for")
+    return "|".join(parts)
+
+
+#: Event columns read by :func:`topic_events`.
+EVENT_READ_COLUMNS = ("article_id", "date", "seq", "type", "company", "round", "amount_usd", "valuation_usd",
+                      "investors", "acquirer", "count", "status", "evidence", "topics", "title")
+
+
+def events_of(store: Store, article_ids: Sequence[str], *, until: dt.date | None = None) -> pd.DataFrame:
+    """The stored events of the given articles (columns :data:`EVENT_READ_COLUMNS`;
+    ``topics`` are those named in the evidence sentence, ``None`` when unknown; ``title`` is
+    the article's title)."""
+    if not len(article_ids):
+        return pd.DataFrame(columns=list(EVENT_READ_COLUMNS))
+    clause, params = _until_clause(until, "e.date")
+    frame = store.con.execute(f"""
+        SELECT e.article_id, e.date, e.seq, e.type, e.company, e.round, e.amount_usd, e.valuation_usd,
+               e.investors, e.acquirer, e.count, e.status, e.evidence, e.topics, a.title
+        FROM events e JOIN articles a ON a.id = e.article_id
+        WHERE e.article_id IN (SELECT unnest(?::VARCHAR[])){clause}
+        ORDER BY e.date, e.article_id, e.seq""", [list(article_ids), *params]).df()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    frame["investors"] = frame["investors"].map(lambda v: [] if v is None else list(v))
+    # NULL topics: extracted before schema version 2 (unknown, not "none")
+    frame["topics"] = frame["topics"].map(lambda v: None if v is None else tuple(v))
+    return frame
+
+
+#: A company name as business news first writes it: capitalised words before a legal form
+#: ("Salesforce.com Inc", "Amazon Web Services LLC", "Nokia Oyj"). A documented proxy: it
+#: misses names written without their legal form.
+COMPANY_PATTERN = (r"((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,3}[A-Z][A-Za-z0-9&'.\-]*),?\s"
+                   r"(?:Inc|Corp|Corporation|Co|Ltd|Limited|Plc|PLC|plc|LLC|AG|SA|NV|SE|ASA|AB|Oyj|SpA|GmbH|"
+                   r"Holdings|Group)\b")
+
+
+def companies_named(store: Store, article_ids: Sequence[str]) -> pd.DataFrame:
+    """Company names (with a legal form, :data:`COMPANY_PATTERN`) in the given articles:
+    one row per article and distinct name, columns ``article_id``, ``name``."""
+    if not len(article_ids):
+        return pd.DataFrame(columns=["article_id", "name"])
+    frame = store.con.execute("""
+        SELECT DISTINCT id AS article_id, name FROM (
+            SELECT id, unnest(regexp_extract_all(title || ' ' || text, ?, 1)) AS name
+            FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])))""",
+                              [COMPANY_PATTERN, list(article_ids)]).df()
+    return frame
+
+
+def article_heads(store: Store, article_ids: Sequence[str], *, chars: int = 300) -> pd.DataFrame:
+    """Title, date, source, url and the first ``chars`` characters of the given articles."""
+    if not len(article_ids):
+        return pd.DataFrame(columns=["article_id", "date", "title", "source", "url", "head"])
+    frame = store.con.execute(f"""
+        SELECT id AS article_id, date, title, source, url, left(text, {int(chars)}) AS head
+        FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY date, id""",
+                              [list(article_ids)]).df()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
+
+
+def _axis_freq(axis: pd.PeriodIndex) -> str:
+    code = axis.freqstr.split("-")[0]
+    for name, c in periods.FREQS.items():
+        if code.startswith(c):
+            return name
+    raise UsageError(f"unsupported period frequency {axis.freqstr!r}")
+
+
+__all__ = ["ARTICLE_COLUMNS", "COMPANY_PATTERN", "EVENT_READ_COLUMNS", "TOTAL_COLUMNS", "anchor_pattern",
+           "article_heads", "articles_frame", "candidate_texts", "companies_named", "date_range", "events_of",
+           "period_totals", "stored_topics", "topic_articles"]
