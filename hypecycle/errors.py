@@ -86,11 +86,24 @@ class LexiconError(HypecycleError):
     exit_code = 3
 
 
+class LabelError(HypecycleError):
+    """A phase label file that cannot be used (unknown phase, bad date, no source, too few labels)."""
+
+    code = "HC310"
+    exit_code = 3
+
+
 class ModelError(HypecycleError):
     """An optional model or pipeline is missing or cannot be loaded."""
 
     code = "HC400"
     exit_code = 6
+
+
+class UntrustedModelError(ModelError):
+    """A model file whose loading could run foreign code (pickle, joblib, unknown types)."""
+
+    code = "HC401"
 
 
 class ExtractionError(HypecycleError):

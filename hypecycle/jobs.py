@@ -425,11 +425,11 @@ def _user_lexicon_overrides(spec: TopicSpec) -> bool:
 
 def _scan(store, counter, key: str, until: dt.date):
     """The article-level frame of a topic counted from the stored text with ``counter``
-    (regex prefilter on the matcher's anchor words, then the matcher itself)."""
+    (a regex prefilter on the matcher's phrases, then the matcher itself)."""
     from . import queries
 
-    anchors = counter.topics.anchors
-    pattern = queries.anchor_pattern(sorted(anchors)) if anchors is not None else "."
+    runs = counter.topics.phrase_runs
+    pattern = queries.phrase_pattern(runs) if runs is not None else "."
     rows = []
     for art_id, date, title, text, hype, skeptic in queries.candidate_texts(store, pattern, until=until):
         mentions, lead, _ = counter.count(title, text)

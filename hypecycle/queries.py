@@ -104,14 +104,14 @@ def articles_frame(rows: Sequence[tuple], ) -> pd.DataFrame:
 
 
 def candidate_texts(store: Store, pattern: str, *, until: dt.date | None = None):
-    """Articles whose title or text matches an RE2 ``pattern`` (a cheap prefilter), with
-    their cue counts: an iterator of ``(id, date, title, text, hype, skeptic)``."""
+    """Articles whose title or text matches an RE2 ``pattern`` (a cheap prefilter), with their
+    cue counts: an iterator of ``(id, date, title, text, hype, skeptic)`` in date order."""
     clause, params = _until_clause(until, "a.date")
     cur = store.con.cursor()
     cur.execute(f"""
+        WITH hits AS (SELECT id FROM articles a WHERE regexp_matches(a.title || ' ' || a.text, ?){clause})
         SELECT a.id, a.date, a.title, a.text, coalesce(x.hype, 0), coalesce(x.skeptic, 0)
-        FROM articles a LEFT JOIN extracted x ON x.article_id = a.id
-        WHERE regexp_matches(lower(a.title || ' ' || a.text), ?){clause}
+        FROM articles a JOIN hits USING (id) LEFT JOIN extracted x ON x.article_id = a.id
         ORDER BY a.date, a.id""", [pattern, *params])
     try:
         while True:
@@ -123,20 +123,30 @@ def candidate_texts(store: Store, pattern: str, *, until: dt.date | None = None)
         cur.close()
 
 
-def anchor_pattern(anchors: Sequence[str]) -> str:
-    """An RE2 pattern (for lower-cased text) true wherever one of ``anchors`` stands as a
-    whole run of letters (or of digits): the prefilter for a matcher whose every match
-    holds one of these runs."""
-    letters = sorted(a for a in anchors if not a.isdigit())
-    digits = sorted(a for a in anchors if a.isdigit())
-    parts = []
-    if letters:
-        parts.append(r"(?:^|[^\pL])(?:" + "|".join(re.escape(a) for a in letters) + r")(?:[^\pL]|$)")
-    if digits:
-        parts.append(r"(?:^|\D)(?:" + "|".join(re.escape(a) for a in digits) + r")(?:\D|$)")
-    if not parts:
+def phrase_pattern(phrase_runs: Sequence[Sequence[str]]) -> str:
+    """An RE2 pattern true, whatever the case, wherever one of the phrases' runs (letter or
+    digit runs, :attr:`hypecycle.extract.topics.TopicMatcher.phrase_runs`) stands in order with
+    only non-alphanumeric characters between them: a prefilter (a superset) for a matcher
+    whose every match shows one such sequence."""
+    alts = []
+    for runs in sorted({tuple(r) for r in phrase_runs if r}):
+        # No run-boundary guards and no (?i) flag: both make DuckDB's RE2 scan several times
+        # slower; letters are matched as [xX] classes, and the matcher that follows is exact.
+        alts.append(r"[\W_]*".join(_any_case(r) for r in runs))
+    if not alts:
         raise UsageError("no term to search for")
-    return "|".join(parts)
+    return "|".join(alts)
+
+
+def _any_case(run: str) -> str:
+    out = []
+    for ch in run:
+        up, low = ch.upper(), ch.lower()
+        if len(up) == 1 and len(low) == 1 and up != low:
+            out.append(f"[{re.escape(low)}{re.escape(up)}]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
 
 
 #: Event columns read by :func:`topic_events`.
@@ -172,14 +182,20 @@ COMPANY_PATTERN = (r"((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,3}[A-Z][A-Za-z0-9&'.\-]*),?
                    r"Holdings|Group)\b")
 
 
+#: Characters of each article searched for company names (the title and the story's top,
+#: where news names the companies it is about).
+COMPANY_CHARS = 600
+
+
 def companies_named(store: Store, article_ids: Sequence[str]) -> pd.DataFrame:
-    """Company names (with a legal form, :data:`COMPANY_PATTERN`) in the given articles:
-    one row per article and distinct name, columns ``article_id``, ``name``."""
+    """Company names (with a legal form, :data:`COMPANY_PATTERN`) in the title and the first
+    :data:`COMPANY_CHARS` characters of the given articles: one row per article and distinct
+    name, columns ``article_id``, ``name``."""
     if not len(article_ids):
         return pd.DataFrame(columns=["article_id", "name"])
-    frame = store.con.execute("""
+    frame = store.con.execute(f"""
         SELECT DISTINCT id AS article_id, name FROM (
-            SELECT id, unnest(regexp_extract_all(title || ' ' || text, ?, 1)) AS name
+            SELECT id, unnest(regexp_extract_all(title || ' ' || left(text, {COMPANY_CHARS}), ?, 1)) AS name
             FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])))""",
                               [COMPANY_PATTERN, list(article_ids)]).df()
     return frame
@@ -205,6 +221,6 @@ def _axis_freq(axis: pd.PeriodIndex) -> str:
     raise UsageError(f"unsupported period frequency {axis.freqstr!r}")
 
 
-__all__ = ["ARTICLE_COLUMNS", "COMPANY_PATTERN", "EVENT_READ_COLUMNS", "TOTAL_COLUMNS", "anchor_pattern",
+__all__ = ["ARTICLE_COLUMNS", "COMPANY_PATTERN", "EVENT_READ_COLUMNS", "TOTAL_COLUMNS", "phrase_pattern",
            "article_heads", "articles_frame", "candidate_texts", "companies_named", "date_range", "events_of",
            "period_totals", "stored_topics", "topic_articles"]

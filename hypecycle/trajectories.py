@@ -127,11 +127,11 @@ def wilson(k: np.ndarray | float, n: np.ndarray | float, confidence: float = CON
     Better than the normal approximation at the small counts and shares near zero that
     topic data has; it never leaves [0, 1].
     """
-    from scipy.stats import norm
+    from statistics import NormalDist
 
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = k / n
         denom = 1 + z * z / n
@@ -296,13 +296,32 @@ def build(topic: str, spec: dict[str, Any], *, articles: pd.DataFrame, totals: p
     out["end"] = [p.end_time.date() for p in axis]
     out["partial"] = out["end"] > as_of
 
+    first_ordinal = axis[0].ordinal
+
+    def with_pos(frame: pd.DataFrame) -> pd.DataFrame:
+        """The frame with ``_pos``: the index of each row's period on the axis."""
+        frame = frame.copy()
+        if len(frame):
+            frame["_pos"] = pd.PeriodIndex(pd.to_datetime(frame["date"]), freq=code).asi8 - first_ordinal
+        else:
+            frame["_pos"] = pd.Series(dtype="int64")
+        return frame
+
     def per_period(frame: pd.DataFrame, values: pd.Series | None = None, how: str = "count") -> np.ndarray:
         if frame.empty:
             return np.zeros(n)
-        keys = pd.PeriodIndex(pd.to_datetime(frame["date"]), freq=code)
-        s = (pd.Series(1 if values is None else values.to_numpy(), index=keys))
-        grouped = getattr(s.groupby(level=0), how)()
-        return grouped.reindex(axis).to_numpy(dtype=float)
+        pos = frame["_pos"].to_numpy()
+        keep = (pos >= 0) & (pos < n)
+        pos = pos[keep]
+        if how in ("count", "sum"):
+            w = None if values is None else np.nan_to_num(values.to_numpy(dtype=float)[keep])
+            return np.bincount(pos, weights=w, minlength=n).astype(float)
+        vals = pd.Series(values.to_numpy(dtype=float)[keep], index=pos)
+        grouped = getattr(vals.groupby(level=0), how)()
+        return grouped.reindex(range(n)).to_numpy(dtype=float)
+
+    articles = with_pos(articles)
+    events = with_pos(events)
 
     totals = totals.set_index("period").reindex(axis)
     out["articles"] = totals["articles"].fillna(0).to_numpy(dtype="int64")
@@ -367,17 +386,13 @@ def build(topic: str, spec: dict[str, Any], *, articles: pd.DataFrame, totals: p
     comp_n = np.zeros(n, dtype="int64")
     new_n = np.zeros(n, dtype="int64")
     if len(companies) and len(articles):
-        c = companies.merge(articles[["article_id", "date"]], on="article_id")
-        c["key"] = c["name"].map(_company_key)
-        c = c[c["key"] != ""]
-        c["period"] = pd.PeriodIndex(pd.to_datetime(c["date"]), freq=code)
-        pos = {p: i for i, p in enumerate(axis)}
-        first_seen = c.groupby("key")["period"].min()
-        for p, keys in c.groupby("period")["key"]:
-            if p in pos:
-                uniq = set(keys)
-                comp_n[pos[p]] = len(uniq)
-                new_n[pos[p]] = sum(1 for k in uniq if first_seen[k] == p)
+        c = companies.merge(articles[["article_id", "_pos"]], on="article_id")
+        c["key"] = _company_keys(c["name"])
+        c = c[(c["key"] != "") & (c["_pos"] >= 0) & (c["_pos"] < n)].drop_duplicates(["key", "_pos"])
+        if len(c):
+            comp_n = np.bincount(c["_pos"].to_numpy(), minlength=n).astype("int64")
+            first = c.groupby("key")["_pos"].transform("min")
+            new_n = np.bincount(c.loc[c["_pos"] == first, "_pos"].to_numpy(), minlength=n).astype("int64")
     out["companies"] = comp_n
     out["new_companies"] = new_n
     out = out[list(COLUMNS)]
@@ -388,11 +403,15 @@ def build(topic: str, spec: dict[str, Any], *, articles: pd.DataFrame, totals: p
                       events=ev, caveats=notes, smooth=smooth if smooth and smooth > 1 else None)
 
 
-def _company_key(name: str) -> str:
-    words = [w for w in str(name).replace(",", " ").split() if w]
-    while words and words[0] in ("The", "A", "An", "By", "From", "And", "Of", "In", "At", "For", "To", "With"):
-        words = words[1:]
-    return " ".join(words).lower().rstrip(".")
+#: Capitalised words that open a sentence before a company name ("The Walt Disney Co").
+_NAME_OPENERS = r"^(?:(?:The|A|An|By|From|And|Of|In|At|For|To|With)\s+)+"
+
+
+def _company_keys(names: pd.Series) -> pd.Series:
+    """Normalised company names (leading sentence words dropped, lower case, no final dot)."""
+    s = names.astype(str).str.replace(",", " ", regex=False).str.split().str.join(" ")
+    s = s.str.replace(_NAME_OPENERS, "", regex=True).str.lower().str.rstrip(".")
+    return s
 
 
 #: Fewer topic articles than this in every one of the last four periods is "thin".

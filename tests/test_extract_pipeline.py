@@ -140,7 +140,7 @@ def test_topic_windows_count_what_the_whole_text_counts(ex: Extractor) -> None:
     compared = 0
     for r in recs:
         full = f"{r['title']}\n\n{r['body']}"
-        windows = ex._matchable(full)  # noqa: SLF001 - the optimisation under test
+        windows = ex.counter.doc(full)  # the optimisation under test
         whole = ex.nlp.make_doc(full)
         if windows is None:
             assert ex.topics.count(whole) == {} and ex.cues.count(whole) == {"hype": 0, "skeptic": 0}
@@ -148,3 +148,26 @@ def test_topic_windows_count_what_the_whole_text_counts(ex: Extractor) -> None:
         assert (ex.topics.count(windows), ex.cues.count(windows)) == (ex.topics.count(whole), ex.cues.count(whole))
         compared += 1
     assert compared > 50
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not REUTERS_2009.exists(), reason="../shared/corpora is absent (fresh clone outside CI)")
+def test_ad_hoc_term_windows_count_what_the_whole_text_counts() -> None:
+    """With few anchors (ad-hoc terms) the windows are found by one regex; they still count
+    what the whole text counts."""
+    import gzip
+
+    from hypecycle.extract.pipeline import MentionCounter
+
+    counter = MentionCounter.for_terms(["bank", "credit crisis", "3G", "chief executive", "U.S."])
+    assert counter._anchor_re is not None  # noqa: SLF001 - the path under test
+    with gzip.open(REUTERS_2009, "rt", encoding="utf-8") as fh:
+        recs = [json.loads(line) for line in itertools.islice(fh, 0, 3000, 10)]
+    found = 0
+    for r in recs:
+        full = f"{r['title']}\n\n{r['body']}"
+        windows = counter.doc(full)
+        whole = counter.topics.count(counter.nlp.make_doc(full))
+        assert (counter.topics.count(windows) if windows is not None else {}) == whole
+        found += bool(whole)
+    assert found > 100

@@ -91,6 +91,31 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+#: At most this many anchors are found with one regex (see :class:`MentionCounter`).
+MAX_REGEX_ANCHORS = 64
+
+
+def _anchor_regex(matchers) -> re.Pattern[str] | None:
+    """A regex finding every whole-run occurrence of the matchers' anchors, when they are
+    known and few; else ``None``."""
+    anchors: set[str] = set()
+    for m in matchers:
+        compiled = getattr(m, "_compiled", None)
+        if compiled is None or compiled.anchors is None:
+            return None
+        anchors |= set(compiled.anchors)
+    if not anchors or len(anchors) > MAX_REGEX_ANCHORS:
+        return None
+    letters = sorted((a for a in anchors if not a.isdigit()), key=len, reverse=True)
+    digits = sorted((a for a in anchors if a.isdigit()), key=len, reverse=True)
+    parts = []
+    if letters:
+        parts.append(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, letters)) + r")(?![^\W\d_])")
+    if digits:
+        parts.append(r"(?<!\d)(?:" + "|".join(map(re.escape, digits)) + r")(?!\d)")
+    return re.compile("|".join(parts))
+
+
 def lead_text(title: str, text: str, sentences: int = _LEAD, max_chars: int = 1500) -> str:
     """The title and the lead of a story: its first ``sentences`` sentences (at most
     ``max_chars`` characters), where news states what the story is about."""
@@ -136,6 +161,9 @@ class MentionCounter:
         self._anchor_sources = [m.anchors_present for m in live]
         #: characters tokenised each side of an anchor: the longest phrase's span, plus one
         self._window = max((m.span_chars for m in live), default=0) + 1
+        #: With few anchors (ad-hoc terms), one regex finds their occurrences faster than
+        #: listing every run of the text; ``None`` keeps the run listing (whole lexicons).
+        self._anchor_re = _anchor_regex(live)
 
     @classmethod
     def for_terms(cls, terms: list[str] | None = None, lexicons: list[Path] | None = None) -> MentionCounter:
@@ -181,6 +209,8 @@ class MentionCounter:
         low = full.lower()
         if len(low) != len(full):
             return self.nlp.make_doc(full)
+        if self._anchor_re is not None:
+            return self._windows(full, (m.span() for m in self._anchor_re.finditer(low)))
         runs = anchor_words(low)
         present: set[str] = set()
         for anchors_present in self._anchor_sources:
@@ -190,12 +220,14 @@ class MentionCounter:
             present |= found
         if not present:
             return None
+        return self._windows(full, (m.span() for m in anchor_runs(low) if m.group() in present))
+
+    def _windows(self, full: str, spans) -> Any:
+        """A Doc of the stretches of ``full`` within the window of each ``(start, end)`` span."""
         n = len(full)
         merged: list[list[int]] = []
-        for m in anchor_runs(low):
-            if m.group() not in present:
-                continue
-            a, b = m.start() - self._window, m.end() + self._window
+        for start, end in spans:
+            a, b = start - self._window, end + self._window
             if merged and a <= merged[-1][1]:
                 merged[-1][1] = max(merged[-1][1], b)
             else:
@@ -209,6 +241,8 @@ class MentionCounter:
                 ends = [i for i in (full.find(" ", b), full.find("\n", b)) if i >= 0]
                 b = min(ends) if ends else n
             pieces.append(full[a:b])
+        if not pieces:
+            return None
         return self.nlp.make_doc("\n\n".join(pieces))
 
 

@@ -310,6 +310,8 @@ class _Compiled:
     #: Characters the longest phrase can span in text (its tokens joined by single spaces);
     #: any match lies within this many characters of its anchor on either side.
     span_chars: int = 0
+    #: Every phrase's lower-case runs in order (``None`` when a Matcher pattern is present).
+    phrase_runs: tuple[tuple[str, ...], ...] | None = None
 
     def anchors_present(self, runs: set[str]) -> set[str] | None:
         """The anchors of phrases all of whose runs occur in ``runs`` (``None``: unknown)."""
@@ -351,11 +353,13 @@ def _compile(nlp, patterns: Iterable[dict]) -> _Compiled:
             sig = tuple(w.lower() for w in words) if attr == "LOWER" else words
             bucket.setdefault(sig, Doc(vocab, words=list(words)))
     anchors: dict[str, set[frozenset[str]]] | None = {}
+    ordered: set[tuple[str, ...]] = set()
     span_chars = 0
     for by_key in phrase_docs.values():
         for docs in by_key.values():
             for doc in docs.values():
                 runs = _runs(doc)
+                ordered.add(tuple(runs))
                 anchors.setdefault(_anchor(runs), set()).add(frozenset(runs))
                 # a match's tokens are separated by at most one space (more would be a space token)
                 span_chars = max(span_chars, sum(len(t.text) for t in doc) + len(doc) - 1)
@@ -371,7 +375,8 @@ def _compile(nlp, patterns: Iterable[dict]) -> _Compiled:
         matcher.add(key, pats)
     return _Compiled(matchers["LOWER"], matchers["ORTH"] if len(matchers["ORTH"]) else None,
                      matcher if len(matcher) else None, keys,
-                     None if anchors is None else {a: tuple(reqs) for a, reqs in anchors.items()}, span_chars)
+                     None if anchors is None else {a: tuple(reqs) for a, reqs in anchors.items()}, span_chars,
+                     None if anchors is None else tuple(sorted(ordered)))
 
 
 #: Runs of letters, or of digits. spaCy's tokenizer may split a word at a letter/digit
@@ -487,6 +492,14 @@ class TopicMatcher:
         #: Which anchor words make a match possible; see :class:`_Compiled`.
         self.anchors_present = self._compiled.anchors_present
         self.span_chars = self._compiled.span_chars
+
+    @property
+    def phrase_runs(self) -> tuple[tuple[str, ...], ...] | None:
+        """Each phrase's lower-case runs of letters or digits, in order: a match always shows
+        them in this order with nothing but non-alphanumeric characters between them (so a
+        text without any such sequence cannot match: a prefilter), or ``None`` when a token
+        pattern makes that unknowable."""
+        return self._compiled.phrase_runs
 
     @property
     def anchors(self) -> frozenset[str] | None:
