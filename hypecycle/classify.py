@@ -214,6 +214,13 @@ def feature_names(groups: Sequence[str]) -> list[str]:
 # the estimator
 # ---------------------------------------------------------------------------------------------
 
+#: Calibration methods of :class:`~sklearn.calibration.CalibratedClassifierCV`. Temperature
+#: scaling keeps a multinomial model's probabilities jointly calibrated; one-vs-rest sigmoid
+#: or isotonic calibration made them underconfident on synthetic held-out cycles (ECE 0.19
+#: and 0.14 against 0.03; ``benchmarks/classifier_calibration.py``).
+CALIBRATIONS = ("temperature", "sigmoid", "isotonic")
+
+
 class PhaseClassifier(ClassifierMixin, BaseEstimator):
     """Calibrated classifier of the cycle phase from trajectory features.
 
@@ -224,8 +231,9 @@ class PhaseClassifier(ClassifierMixin, BaseEstimator):
         histogram gradient boosting.
     C : float
         Inverse regularisation strength of the logistic regression.
-    calibration : {"sigmoid", "isotonic"}
-        How :class:`~sklearn.calibration.CalibratedClassifierCV` calibrates probabilities.
+    calibration : {"temperature", "sigmoid", "isotonic"}
+        How :class:`~sklearn.calibration.CalibratedClassifierCV` calibrates probabilities
+        (:data:`CALIBRATIONS`).
     cv : int
         Folds of the calibration (fewer when a class has fewer examples; no calibration when
         a class has only one).
@@ -241,7 +249,7 @@ class PhaseClassifier(ClassifierMixin, BaseEstimator):
     n_features_in_ : int
     """
 
-    def __init__(self, model: str = "logistic", C: float = 0.5, calibration: str = "sigmoid", cv: int = 5,
+    def __init__(self, model: str = "logistic", C: float = 0.5, calibration: str = "temperature", cv: int = 5,
                  random_state: int = 0):
         self.model = model
         self.C = C
@@ -259,8 +267,8 @@ class PhaseClassifier(ClassifierMixin, BaseEstimator):
 
         X, y = check_X_y(X, y, ensure_all_finite="allow-nan", dtype=np.float64)
         check_classification_targets(y)
-        if self.calibration not in ("sigmoid", "isotonic"):
-            raise ValueError(f"calibration must be 'sigmoid' or 'isotonic', got {self.calibration!r}")
+        if self.calibration not in CALIBRATIONS:
+            raise ValueError(f"calibration must be one of {', '.join(CALIBRATIONS)}, got {self.calibration!r}")
         self.classes_, counts = np.unique(y, return_counts=True)
         self.n_features_in_ = X.shape[1]
         if len(self.classes_) < 2:
@@ -576,8 +584,12 @@ def leave_one_topic_out(real: TrainingSet, synthetic: TrainingSet | None = None,
 # persistence
 # ---------------------------------------------------------------------------------------------
 
-#: The only types a model file may hold beyond those skops trusts by default.
-TRUSTED_TYPES = ("hypecycle.classify.PhaseClassifier", "hypecycle.classify._ScaledModel")
+#: The only types a model file may hold beyond those skops trusts by default: the model's
+#: own classes and the scikit-learn/NumPy pieces a calibrated classifier is made of.
+TRUSTED_TYPES = ("hypecycle.classify.PhaseClassifier", "hypecycle.classify._ScaledModel",
+                 "sklearn.calibration._CalibratedClassifier", "sklearn.calibration._TemperatureScaling",
+                 "sklearn.calibration._SigmoidCalibration", "sklearn.model_selection._split.StratifiedKFold",
+                 "numpy.dtype")
 MODEL_SUFFIX = ".skops"
 _PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")
 
@@ -719,12 +731,44 @@ class PhaseCall:
     probabilities: dict[str, float]
     features: dict[str, float]
     confidence: float
+    #: feature name -> its push towards ``phase`` (log-odds), largest first; empty without coefficients
+    drivers: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"phase": self.phase, "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
                 "confidence": round(self.confidence, 4),
+                "drivers": {k: round(v, 4) for k, v in self.drivers.items()},
                 "features": {k: (None if v is None or (isinstance(v, float) and math.isnan(v)) else round(v, 6))
                              for k, v in self.features.items()}}
+
+
+def contributions(model: PhaseClassifier, x: np.ndarray, phase: str) -> dict[int, float] | None:
+    """How much each feature pushed row ``x`` towards ``phase`` against the other phases:
+    for the logistic model, the coefficient times the scaled value, for that phase minus
+    the mean over phases (log-odds units), averaged over the calibration folds. ``None``
+    for a model without coefficients (boosting)."""
+    fitted = getattr(model.model_, "calibrated_classifiers_", None)
+    bases = [c.estimator for c in fitted] if fitted is not None else [model.model_]
+    totals = np.zeros(x.shape[-1])
+    used = 0
+    for base in bases:
+        est = getattr(base, "estimator_", None)
+        if est is None or not hasattr(est, "coef_"):
+            return None
+        classes = list(est.classes_)
+        if phase not in classes:
+            continue
+        z = base.scale_.transform(base.impute_.transform(x.reshape(1, -1)))[0]
+        coef = est.coef_
+        if coef.shape[0] == 1:  # two classes: one row, for classes[1]
+            row = coef[0] if classes.index(phase) == 1 else -coef[0]
+            totals += row * z / 2
+        else:
+            totals += (coef[classes.index(phase)] - coef.mean(axis=0)) * z
+        used += 1
+    if not used:
+        return None
+    return {j: float(v / used) for j, v in enumerate(totals)}
 
 
 def call_phase(model: PhaseClassifier, card: dict[str, Any], features: dict[str, float]) -> PhaseCall:
@@ -734,10 +778,12 @@ def call_phase(model: PhaseClassifier, card: dict[str, Any], features: dict[str,
     proba = full_proba(model, x)[0]
     probs = {p: float(proba[i]) for i, p in enumerate(PHASES)}
     best = max(probs, key=probs.get)
-    return PhaseCall(best, probs, {n: features.get(n, math.nan) for n in names}, probs[best])
+    contrib = contributions(model, x[0], best) or {}
+    drivers = dict(sorted(((names[j], v) for j, v in contrib.items()), key=lambda kv: -abs(kv[1])))
+    return PhaseCall(best, probs, {n: features.get(n, math.nan) for n in names}, probs[best], drivers)
 
 
 __all__ = ["FEATURE_GROUPS", "FEATURE_NAMES", "PhaseCall", "PhaseClassifier", "TRUSTED_TYPES", "TrainingSet",
-           "analog_features", "call_phase", "card_path", "default_model_path", "feature_names", "fit_features",
+           "analog_features", "call_phase", "card_path", "contributions", "default_model_path", "feature_names", "fit_features",
            "fit_model", "frame_features", "leave_one_topic_out", "load_model", "rule_baseline", "save_model",
            "scores", "synthetic_set", "trajectory_features"]

@@ -324,6 +324,264 @@ _TABLE_COLUMNS = ("period", "articles", "topic_articles", "attention", "attentio
                   "skeptic_share", "peripheral_share", "companies")
 
 
+def _open_stores(paths, wait):
+    from .store import Store
+
+    return [Store(p, read_only=True, wait=wait) for p in paths or ()]
+
+
+def _label_set(args, groups):
+    """Real-label features from --features tables, or computed from --labels over --store(s)."""
+    from .jobs import label_features, read_features
+    from .labels import label_points, labels_hash, read_labels
+
+    if args.features:
+        train = read_features(args.features, groups=groups)
+        return train, [], ""
+    if not args.labels or not args.store:
+        raise UsageError("give --labels FILE... and --store FILE (repeatable), or --features TABLE... "
+                         "(from `hypecycle features`)")
+    points = label_points(read_labels(args.labels))
+    stores = _open_stores(args.store, args.wait)
+    try:
+        train, skipped = label_features(stores, points, groups=groups, progress=_progress(args))
+    finally:
+        for s in stores:
+            s.close()
+    return train, skipped, labels_hash(points)
+
+
+def _progress(args) -> bool:
+    return (not getattr(args, "quiet", False)) and sys.stderr.isatty()
+
+
+def cmd_features(args) -> int:
+    from .classify import FEATURE_GROUPS
+    from .jobs import write_features
+
+    train, skipped, _ = _label_set(args, tuple(FEATURE_GROUPS))
+    write_features(train, args.output_file)
+    _err(f"{len(train)} label point(s) over {len(set(train.groups))} technologies written to {args.output_file}; "
+         f"{len(skipped)} skipped")
+    for where, reason in skipped[: MAX_REJECTS_SHOWN if args.verbose else 0]:
+        _err(f"skipped {where}: {reason}")
+    return 0
+
+
+def _metric_lines(name: str, res: dict) -> list[str]:
+    lines = []
+    for who in ("model", "majority", "rule"):
+        if who not in res:
+            continue
+        r = res[who]
+        extra = (f"  brier {r['brier']:.3f}  ece {r['ece']:.3f}" if "brier" in r else "")
+        lines.append(f"{name:<28} {who:<9} n {r['n']:>4}  accuracy {r['accuracy']:.3f}  macro-F1 {r['macro_f1']:.3f}  "
+                     f"phase distance {r['phase_distance']:.3f}{extra}")
+    return lines
+
+
+def _confusion_lines(res: dict) -> list[str]:
+    c = res["model"]["confusion"]
+    head = "true \\ called  " + " ".join(f"{lab[:7]:>7}" for lab in c["labels"])
+    return [head] + [f"{lab:<15} " + " ".join(f"{v:>7}" for v in row) for lab, row in zip(c["labels"], c["matrix"])]
+
+
+def cmd_train(args) -> int:
+    from .classify import FEATURE_GROUPS, save_model
+    from .jobs import train_phase_model
+
+    groups = tuple(FEATURE_GROUPS)
+    train, skipped, lhash = _label_set(args, groups)
+    if skipped and not args.quiet:
+        _err(f"{len(skipped)} label point(s) skipped (no store covers them, or too few articles); "
+             "`hypecycle features --verbose` lists them")
+    res = train_phase_model(train, n_synthetic=args.synthetic, seed=args.seed, model=args.model,
+                            groups=groups, labels_hash=lhash, progress=_progress(args),
+                            evaluate=not args.no_evaluate)
+    res.card["command"] = "hypecycle " + " ".join(sys.argv[1:]) if sys.argv else "hypecycle train"
+    model_path, card_path = save_model(res.model, args.out, res.card)
+    if not args.quiet:
+        m = res.card["metrics"]
+        lines = [f"trained on {len(train)} real label point(s) over {len(set(train.groups))} technologies and "
+                 f"{res.card['training_data']['synthetic_points']} synthetic point(s); saved {model_path} "
+                 f"and {card_path}"]
+        for key, name in (("real_loto_with_synthetic", "real labels, LOTO, +synthetic"),
+                          ("real_loto_real_only", "real labels, LOTO, real only")):
+            if key in m:
+                lines += _metric_lines(name, m[key])
+        if "real_by_synthetic_only" in m:
+            lines += _metric_lines("real labels, synthetic only", {"model": m["real_by_synthetic_only"]})
+        if "synthetic_heldout" in m:
+            lines += _metric_lines("synthetic held-out", {"model": m["synthetic_heldout"]})
+        print("\n".join(lines))
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .jobs import evaluate_model, load_phase_model
+
+    model, card, notes = load_phase_model(args.model, trust=args.trust)
+    for n in notes:
+        _err(f"warning: {n}")
+    train, skipped, lhash = _label_set(args, tuple(card["feature_groups"]))
+    if not len(train):
+        raise UsageError("no usable label point: every one was outside the stores' dates or had too few "
+                         "articles (`hypecycle features --verbose` lists why)")
+    res = evaluate_model(model, card, train)
+    if lhash and lhash == card.get("training_data", {}).get("labels_hash"):
+        _err("warning: these are the labels the model was trained on; its score on them flatters it. "
+             "The leave-one-topic-out figures below do not.")
+    out = {"model_file": str(args.model or "shipped default"), "points": len(train),
+           "technologies": len(set(train.groups)), "skipped": len(skipped), "on_these_labels": res,
+           "leave_one_topic_out": None}
+    if args.cv:
+        from .classify import leave_one_topic_out, synthetic_set
+
+        est = card.get("estimator", {})
+        td = card.get("training_data", {})
+        synth = synthetic_set(td.get("synthetic_cycles", 0), td.get("synthetic_seed", 0),
+                              groups=card["feature_groups"]) if td.get("synthetic_cycles") else None
+        loto = leave_one_topic_out(train, synth, model=est.get("model", "logistic"),
+                                   real_weight=est.get("real_weight", 3.0))
+        out["leave_one_topic_out"] = {k: v for k, v in loto.items() if k != "predictions"}
+    if args.output_format == "json":
+        res.pop("predictions", None)
+        _write(json.dumps(out, indent=1, default=str) + "\n", args.output)
+        return 0
+    lines = [f"{len(train)} label point(s) over {len(set(train.groups))} technologies ({len(skipped)} skipped)"]
+    lines += _metric_lines("the model on these labels", res)
+    lines += _confusion_lines(res)
+    if out["leave_one_topic_out"]:
+        lines += _metric_lines("leave-one-topic-out", out["leave_one_topic_out"])
+        lines += _confusion_lines(out["leave_one_topic_out"])
+    _write("\n".join(lines) + "\n", args.output)
+    return 0
+
+
+def _report_store(args):
+    """The store a report reads: --store, else the bundled demo corpus (built on first use)."""
+    if args.store:
+        return args.store
+    from .jobs import demo_store
+
+    return demo_store(progress=_progress(args))
+
+
+def cmd_report(args) -> int:
+    from .jobs import build_report
+    from .report import render
+    from .store import Store
+
+    fmt = args.output_format
+    with Store(_report_store(args), read_only=True, wait=args.wait) as store:
+        report, figures = build_report(store, _spec(args), as_of=args.as_of, freq=args.freq, since=args.since,
+                                       model_path=args.model, trust=args.trust, figures=fmt == "html")
+    text = render(report, fmt, figures)
+    _write(text, args.output)
+    if fmt == "text" and args.output:
+        _err(f"report written to {args.output}")
+    return 0
+
+
+def cmd_chart(args) -> int:
+    from .jobs import load_phase_model, phase_report, topic_spec
+    from .plots import check_plot_path, hype_cycle_figure, save
+    from .store import Store
+
+    check_plot_path(args.output)
+    topics = [t.strip() for raw in args.topics for t in raw.split(",") if t.strip()]
+    if not topics:
+        raise UsageError("give --topics ID[,ID...] (lexicon ids; see `hypecycle topics`)")
+    model, card, notes = load_phase_model(args.model, trust=args.trust)
+    for n in notes:
+        _err(f"warning: {n}")
+    calls = []
+    with Store(_report_store(args), read_only=True, wait=args.wait) as store:
+        for t in topics:
+            pr = phase_report(store, topic_spec(t), as_of=args.as_of, freq=args.freq, model=model, card=card)
+            calls.append({"topic": t, "as_of": str(pr.trajectory.as_of), **pr.call.to_dict()})
+    as_of = calls[0]["as_of"] if calls else ""
+    save(hype_cycle_figure(calls, title=f"Where each topic stands as of {as_of}, placed by the phase model"),
+         args.output)
+    if args.output_format == "json":
+        for c in calls:
+            c.pop("features", None)
+        _write(json.dumps(calls, indent=1) + "\n", None)
+    else:
+        for c in calls:
+            print(f"{c['topic']:<20} {c['phase']:<8} {c['confidence']:.0%}  as of {c['as_of']}")
+    return 0
+
+
+def cmd_backtest(args) -> int:
+    from .jobs import run_backtest
+    from .labels import label_points, read_labels
+    from .store import Store
+
+    if args.plot:
+        from .plots import check_plot_path
+
+        check_plot_path(args.plot)
+    points = label_points(read_labels(args.labels)) if args.labels else None
+    with Store(_report_store(args), read_only=True, wait=args.wait) as store:
+        bt = run_backtest(store, _spec(args), start=args.start, end=args.end, every=args.every, freq=args.freq,
+                          label_points_=points, model_path=args.model, trust=args.trust, progress=_progress(args))
+    if args.plot:
+        from .plots import backtest_figure, save
+
+        save(backtest_figure(bt), args.plot)
+    if args.output_format == "json":
+        _write(json.dumps(bt.to_dict(), indent=1, default=str) + "\n", args.output)
+        return 0
+    if args.output_format == "csv":
+        _write(bt.steps.to_csv(index=False), args.output)
+        return 0
+    cols = [c for c in ("as_of", "phase", "confidence", "label", "correct", "analog") if c in bt.steps.columns]
+    lines = [bt.steps[cols].to_string(index=False)]
+    if bt.accuracy is not None:
+        lines.append(f"\naccuracy {bt.accuracy:.0%} on {int(bt.steps['label'].notna().sum())} labelled steps")
+    if len(bt.turns):
+        lines.append("turning points of the labels, and when the backtest first called the new phase "
+                     "(lag in steps; negative: called early):")
+        lines.append(bt.turns.to_string(index=False))
+    for c in bt.caveats:
+        lines.append(f"caveat: {c}")
+    _write("\n".join(lines) + "\n", args.output)
+    return 0
+
+
+def cmd_score(args) -> int:
+    from .ingest import ReadOptions, parse_default_date
+    from .jobs import score_files
+
+    options = ReadOptions(format=args.input_format, text_field=args.text_field, date_field=args.date_field,
+                          title_field=args.title_field, encoding=args.encoding,
+                          default_date=parse_default_date(args.default_date))
+    res = score_files(args.paths, args.store, options=options, model_path=args.model, trust=args.trust,
+                      freq=args.freq, progress=_progress(args), n_process=args.processes)
+    for n in res["notes"]:
+        _err(f"warning: {n}")
+    if args.output_format == "json":
+        _write(json.dumps(res, indent=1, default=str) + "\n", args.output)
+        return 0
+    g = res["ingest"]
+    lines = [f"read {g['read']}, new {g['ingested']}, already stored {g['already_stored']}, duplicates "
+             f"{g['duplicates']}, rejected {g['rejected']}", "", "per article:"]
+    for a in res["articles"]:
+        topics = ", ".join(a["topics"]) or "no topic"
+        cues = "; ".join(a["phase_cues"]) or "no phase cue"
+        lines.append(f"  {a['date']}  [{a['id']}] {a['title'][:70]}  ({topics}): {cues}")
+    lines += ["", "per topic (as of the latest article in the store):"]
+    for t in res["topics"]:
+        if t.get("phase") is None:
+            lines.append(f"  {t['topic']:<20} no call: {t.get('note')}")
+            continue
+        probs = "  ".join(f"{k} {v:.0%}" for k, v in t["probabilities"].items())
+        lines.append(f"  {t['topic']:<20} {t['phase']:<8} {t['confidence']:.0%}   {probs}")
+    _write("\n".join(lines) + "\n", args.output)
+    return 0
+
+
 def cmd_emerging(args) -> int:
     from .store import Store
     from .terms import emerging
@@ -434,6 +692,121 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=30, help="how many terms to list (default: 30)")
     p.add_argument("--min-docs", type=int, default=5, help="ignore terms in fewer articles a period (default: 5)")
     p.set_defaults(func=cmd_emerging)
+
+    def label_parser(name: str, help_: str, description: str):
+        p = sub.add_parser(name, help=help_, description=description)
+        p.add_argument("--store", action="append", metavar="FILE",
+                       help="a store whose articles carry the labels (repeatable: each label uses the first store "
+                            "that covers its date)")
+        p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for a store's lock")
+        p.add_argument("--labels", action="append", metavar="FILE",
+                       help="a label file: timeline CSV or article JSONL (corpora/README.md); repeatable")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+        return p
+
+    p = label_parser("features", "compute the features of labelled dates (a table of derived numbers)",
+                     "Compute, for each label point, the classifier's features as of its date from the store that "
+                     "covers it, and write them as CSV: the table `hypecycle train --features` learns from "
+                     "without the stores.")
+    p.add_argument("--features", action="append", metavar="TABLE", help=argparse.SUPPRESS)
+    p.add_argument("-o", "--output", dest="output_file", required=True, metavar="FILE", help="the CSV to write")
+    p.add_argument("--verbose", action="store_true", help="list the skipped label points and why")
+    p.set_defaults(func=cmd_features)
+
+    p = label_parser("train", "train the phase classifier on labelled corpora (and synthetic cycles)",
+                     "Train the calibrated phase model on real labels (features as of each label's date) plus "
+                     "seeded synthetic hype cycles; measure it leave-one-topic-out; save it as .skops with a "
+                     "JSON model card beside it.")
+    p.add_argument("--features", action="append", metavar="TABLE",
+                   help="precomputed label features (from `hypecycle features`) instead of --labels/--store")
+    p.add_argument("--out", required=True, metavar="FILE.skops", help="where to save the model")
+    p.add_argument("--synthetic", type=int, default=600, metavar="N", help="synthetic cycles (default: 600; 0: none)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the synthetic cycles (default: 0)")
+    p.add_argument("--model", choices=("logistic", "boosting"), default="logistic",
+                   help="base estimator (default: logistic)")
+    p.add_argument("--no-evaluate", action="store_true", help="skip the cross-validation (faster)")
+    p.set_defaults(func=cmd_train)
+
+    p = label_parser("evaluate", "score a phase model on labels, beside majority and rule baselines",
+                     "Score a phase model (default: the shipped one) on label points it did not see, with "
+                     "accuracy, macro-F1, mean phase distance, Brier score, expected calibration error and the "
+                     "confusion matrix, beside a majority-class and a rule baseline; --cv adds "
+                     "leave-one-topic-out cross-validation of the training procedure on these labels.")
+    p.add_argument("--features", action="append", metavar="TABLE", help="precomputed label features")
+    p.add_argument("--model", metavar="FILE", help="the model (default: the shipped models/phase-default.skops)")
+    p.add_argument("--trust", action="store_true", help="allow loading a pickle/joblib model you made yourself")
+    p.add_argument("--cv", action="store_true", help="also run leave-one-topic-out cross-validation")
+    p.add_argument("--format", dest="output_format", choices=("table", "json"), default="table")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_evaluate)
+
+    def model_options() -> argparse.ArgumentParser:
+        m = argparse.ArgumentParser(add_help=False)
+        m.add_argument("--model", metavar="FILE", help="the phase model (default: the shipped models/phase-default.skops)")
+        m.add_argument("--trust", action="store_true", help="allow loading a pickle/joblib model you made yourself")
+        return m
+
+    def store_or_demo() -> argparse.ArgumentParser:
+        m = argparse.ArgumentParser(add_help=False)
+        m.add_argument("--store", metavar="FILE",
+                       help="the store to read (default: the bundled demo corpus, built on first use)")
+        m.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for the store's lock")
+        m.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+        return m
+
+    p = sub.add_parser("report", parents=[store_or_demo(), _topic_options(), _asof_options(), model_options()],
+                       help="the current phase of a topic, with its analogs, signals, evidence and caveats",
+                       description="Report where a topic stands in its hype cycle as of a date (default: the latest "
+                                   "article): the phase with calibrated probabilities, the nearest historical "
+                                   "analogs and what came next in them, the signals behind the call, the largest "
+                                   "events and representative articles, and caveats.")
+    p.add_argument("--format", dest="output_format", choices=("text", "json", "markdown", "html"), default="text",
+                   help="output format (default: text; html is a self-contained page with its plots)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("chart", parents=[store_or_demo(), model_options()],
+                       help="draw the hype-cycle curve with topics placed at their estimated phase",
+                       description="Call the phase of each topic as of a date and place it on the hype-cycle "
+                                   "curve: the position is the probability-weighted mean of the phases, the bar "
+                                   "its uncertainty.")
+    p.add_argument("--topics", action="append", required=True, metavar="ID,ID", help="lexicon ids, comma-separated")
+    p.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD", help="default: the latest article")
+    p.add_argument("--freq", choices=("month", "quarter", "year"), default="quarter")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the chart (.png or .svg)")
+    p.add_argument("--format", dest="output_format", choices=("table", "json"), default="table",
+                   help="how the calls are printed (default: table)")
+    p.set_defaults(func=cmd_chart)
+
+    p = sub.add_parser("backtest", parents=[store_or_demo(), _topic_options(), model_options()],
+                       help="the phase called at each step with only what was known then, against labels",
+                       description="Call the phase at every step (month, quarter or year) from --from to --to, "
+                                   "each time with only the articles published by then; with --labels, accuracy "
+                                   "and the lead or lag at each turning point of the labels.")
+    p.add_argument("--from", dest="start", type=_date_arg, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=_date_arg, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--every", choices=("month", "quarter", "year"), default="quarter", help="step (default: quarter)")
+    p.add_argument("--freq", choices=("month", "quarter", "year"), default="quarter",
+                   help="period of the trajectories (default: quarter)")
+    p.add_argument("--labels", action="append", metavar="FILE", help="label file(s) to score the calls against")
+    p.add_argument("--plot", metavar="FILE", help="draw the backtest to FILE (.png or .svg)")
+    p.add_argument("--format", dest="output_format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_backtest)
+
+    p = sub.add_parser("score", parents=[_read_options(), model_options()],
+                       help="batch scoring: ingest what is new in files, then a phase per topic they mention",
+                       description="Ingest and extract the new articles of the given files into a store "
+                                   "(incremental and idempotent: scoring a file twice adds nothing), then give "
+                                   "per-article phase cues and, for each topic the articles mention, the phase as "
+                                   "of the latest article.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    p.add_argument("--store", required=True, metavar="FILE", help="the store to add them to (created if missing)")
+    p.add_argument("--freq", choices=("month", "quarter", "year"), default="quarter")
+    p.add_argument("--processes", type=int, default=1, metavar="N", help="extraction processes (default: 1)")
+    p.add_argument("--format", dest="output_format", choices=("text", "json"), default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("trajectory", parents=[_store_options(), _topic_options(), _asof_options(), _output_options()],
                        help="a topic's signals per period as of a date (attention, money, exits, failures, "

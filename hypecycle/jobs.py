@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import HypecycleError
 from .ingest import ReadOptions, iter_located
 from .schema import Reject
 
@@ -468,3 +469,709 @@ def topic_trajectory(store, spec: TopicSpec, *, freq: str = "quarter", as_of: dt
     return trajectories.build(spec.name, spec.as_dict(), articles=articles, totals=totals, events=events,
                               companies=data.companies, axis=axis, freq=freq, as_of=as_of, smooth=smooth,
                               caveats=data.caveats)
+
+
+# ---------------------------------------------------------------------------------------------
+# the phase classifier: label features, training, evaluation, a phase call
+# ---------------------------------------------------------------------------------------------
+
+#: A label point is used only when its topic had at least this many articles by its date ...
+MIN_LABEL_ARTICLES = 10
+#: ... spread over at least this many periods.
+MIN_LABEL_PERIODS = 4
+
+
+def _spec_of_point(pt) -> TopicSpec:
+    return topic_spec(pt.topic) if pt.topic else topic_spec(terms=list(pt.terms))
+
+
+def label_features(stores: list, points, *, groups=None, freq: str = "quarter", progress: bool = False):
+    """Features of each label point, as of its date, from the first store that covers it.
+
+    Returns ``(TrainingSet, skipped)``; ``skipped`` lists ``(where, reason)`` for points no
+    store could carry (outside every store's dates, or too few topic articles by the date).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from . import queries
+    from .classify import FEATURE_GROUPS, TrainingSet, feature_names, trajectory_features
+
+    groups = tuple(groups or FEATURE_GROUPS)
+    ranges = [queries.date_range(s) for s in stores]
+    plan: dict[tuple[int, TopicSpec], list] = {}
+    skipped: list[tuple[str, str]] = []
+    for pt in points:
+        spec = _spec_of_point(pt)
+        chosen = None
+        for i, (first, last) in enumerate(ranges):
+            if first is not None and first <= pt.date <= last:
+                chosen = i
+                break
+        if chosen is None:
+            skipped.append((pt.where, f"{pt.date} is outside every store's dates"))
+            continue
+        plan.setdefault((chosen, spec), []).append(pt)
+    rows, ys, gs, meta = [], [], [], []
+    bar = _bar(sum(len(v) for v in plan.values()), "label features", progress)
+    try:
+        for (i, spec), pts in plan.items():
+            store = stores[i]
+            try:
+                data = topic_data(store, spec, until=max(p.date for p in pts))
+            except HypecycleError as e:
+                for p in pts:
+                    skipped.append((p.where, str(e)))
+                continue
+            for p in sorted(pts, key=lambda q: q.date):
+                if bar is not None:
+                    bar.update(1)
+                cut = data.cut(p.date)
+                n_art = len(cut.articles)
+                n_per = cut.articles["date"].map(lambda d: (d.year, (d.month - 1) // 3)).nunique() if n_art else 0
+                if n_art < MIN_LABEL_ARTICLES or n_per < MIN_LABEL_PERIODS:
+                    skipped.append((p.where, f"{spec.name}: {n_art} article(s) in {n_per} period(s) by {p.date} "
+                                             f"in {store.path.name} (need {MIN_LABEL_ARTICLES} in "
+                                             f"{MIN_LABEL_PERIODS})"))
+                    continue
+                traj = topic_trajectory(store, spec, freq=freq, as_of=p.date, data=cut)
+                rows.append(trajectory_features(traj, groups=groups))
+                ys.append(p.phase)
+                gs.append(p.group)
+                meta.append({"technology": p.technology, "topic": p.topic or "", "terms": ";".join(p.terms),
+                             "date": p.date.isoformat(), "phase": p.phase, "kind": p.kind,
+                             "store": store.path.name, "articles": n_art, "where": p.where})
+    finally:
+        if bar is not None:
+            bar.close()
+    X = pd.DataFrame(rows, columns=feature_names(groups))
+    return TrainingSet(X, np.array(ys, dtype=object), np.array(gs, dtype=object),
+                       np.array(["real"] * len(ys), dtype=object), pd.DataFrame(meta)), skipped
+
+
+def write_features(train, path: str | Path) -> Path:
+    """Write a real-label feature table (derived numbers only) as CSV: meta columns, then features."""
+    import pandas as pd
+
+    frame = pd.concat([train.meta.reset_index(drop=True), train.X.reset_index(drop=True)], axis=1)
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(p, index=False, float_format="%.6g")
+    return p
+
+
+def read_features(paths, *, groups=None):
+    """Read feature tables written by :func:`write_features` into one TrainingSet."""
+    import numpy as np
+    import pandas as pd
+
+    from .classify import FEATURE_GROUPS, TrainingSet, feature_names
+    from .errors import LabelError
+    from .labels import PHASES
+
+    names = feature_names(tuple(groups or FEATURE_GROUPS))
+    parts = []
+    for path in paths:
+        try:
+            f = pd.read_csv(path)
+        except FileNotFoundError:
+            raise LabelError(f"{path}: no such feature file") from None
+        except (OSError, ValueError) as e:
+            raise LabelError(f"{path}: not a feature table: {e}") from None
+        missing = [c for c in names + ["technology", "phase"] if c not in f.columns]
+        if missing:
+            raise LabelError(f"{path}: not a feature table for these feature groups: no column "
+                             f"{', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}")
+        bad = sorted(set(f["phase"]) - set(PHASES))
+        if bad:
+            raise LabelError(f"{path}: unknown phase {bad[0]!r}; expected one of {', '.join(PHASES)}")
+        meta_cols = [c for c in f.columns if c not in names]
+        parts.append(TrainingSet(f[names].astype(float), f["phase"].to_numpy(dtype=object),
+                                 f["technology"].str.strip().str.lower().to_numpy(dtype=object),
+                                 np.array(["real"] * len(f), dtype=object), f[meta_cols]))
+    return TrainingSet.concat(parts)
+
+
+def _bar(total: int, desc: str, progress: bool):
+    if not progress:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=" steps", dynamic_ncols=True, mininterval=0.5)
+
+
+@dataclass
+class TrainResult:
+    model: Any
+    card: dict
+    real: Any
+    synthetic: Any
+
+
+def train_phase_model(real, *, n_synthetic: int = 600, seed: int = 0, model: str = "logistic",
+                      real_weight: float = 3.0, groups=None, labels_hash: str = "", progress: bool = False,
+                      evaluate: bool = True) -> TrainResult:
+    """Train the phase model on real label features plus seeded synthetic cycles, and measure
+    what each source of data contributes (leave-one-topic-out on the real labels, with and
+    without the synthetic rows; a synthetic held-out test)."""
+    import numpy as np
+
+    from .classify import (FEATURE_GROUPS, TrainingSet, feature_names, fit_model, full_proba,
+                           leave_one_topic_out, scores, synthetic_set)
+    from .errors import LabelError
+
+    groups = tuple(groups or FEATURE_GROUPS)
+    if len(real) < 5 or len(np.unique(real.groups)) < 2:
+        raise LabelError(f"too few usable labels to train: {len(real)} point(s) over "
+                         f"{len(np.unique(real.groups))} technolog(y/ies); need at least 5 over 2")
+    synth = synthetic_set(n_synthetic, seed, groups=groups) if n_synthetic else None
+    metrics: dict[str, Any] = {}
+    if evaluate:
+        metrics["real_loto_with_synthetic"] = _strip(leave_one_topic_out(real, synth, model=model,
+                                                                         real_weight=real_weight))
+        metrics["real_loto_real_only"] = _strip(leave_one_topic_out(real, None, model=model,
+                                                                    real_weight=real_weight))
+        if synth is not None:
+            only = fit_model(synth, model=model)
+            Xr = real.X.to_numpy(dtype=float)
+            pr = full_proba(only, Xr)
+            from .labels import PHASES
+
+            metrics["real_by_synthetic_only"] = scores(list(real.y), list(np.asarray(PHASES)[pr.argmax(1)]), pr)
+            test = synthetic_set(max(100, n_synthetic // 4), seed + 1, groups=groups)
+            both = fit_model(TrainingSet.concat([real, synth]), model=model, real_weight=real_weight)
+            pt = full_proba(both, test.X.to_numpy(dtype=float))
+            metrics["synthetic_heldout"] = scores(list(test.y), list(np.asarray(PHASES)[pt.argmax(1)]), pt)
+    train = TrainingSet.concat([real] + ([synth] if synth is not None else []))
+    final = fit_model(train, model=model, real_weight=real_weight)
+    card = {
+        "name": "hypecycle phase model",
+        "created_by": "hypecycle train",
+        "phases": ["trigger", "peak", "trough", "slope", "plateau"],
+        "classes": [str(c) for c in final.classes_],
+        "features": feature_names(groups),
+        "feature_groups": list(groups),
+        "estimator": {"model": model, "calibration": final.calibration, "cv": final.cv, "C": final.C,
+                      "real_weight": real_weight, "random_state": final.random_state},
+        "training_data": {
+            "real_points": int(len(real)), "real_technologies": int(len(np.unique(real.groups))),
+            "real_phases": {str(k): int(v) for k, v in zip(*np.unique(real.y, return_counts=True))},
+            "labels_hash": labels_hash,
+            "synthetic_cycles": int(n_synthetic), "synthetic_points": int(len(synth)) if synth is not None else 0,
+            "synthetic_seed": seed, "hash": train.digest(),
+        },
+        "metrics": metrics,
+    }
+    return TrainResult(final, card, real, synth)
+
+
+def _strip(loto: dict) -> dict:
+    return {k: v for k, v in loto.items() if k != "predictions"}
+
+
+def evaluate_model(model, card: dict, real) -> dict:
+    """Score a trained model on label features it was not trained on, beside the baselines."""
+    import numpy as np
+
+    from .classify import full_proba, one_hot, rule_baseline, scores
+    from .labels import PHASES
+
+    names = card["features"]
+    missing = [n for n in names if n not in real.X.columns]
+    if missing:
+        from .errors import LabelError
+
+        raise LabelError(f"the labels' features lack {', '.join(missing[:3])}: recompute them for this model")
+    X = real.X[names].to_numpy(dtype=float)
+    proba = full_proba(model, X)
+    pred = list(np.asarray(PHASES)[proba.argmax(axis=1)])
+    majority = [card.get("training_data", {}).get("majority") or
+                max(card["training_data"].get("real_phases", {"peak": 1}).items(), key=lambda kv: kv[1])[0]] * len(X)
+    rule = list(rule_baseline(real.X))
+    return {"model": scores(list(real.y), pred, proba), "majority": scores(list(real.y), majority, one_hot(majority)),
+            "rule": scores(list(real.y), rule, one_hot(rule)), "predictions": pred}
+
+
+def load_phase_model(path: str | Path | None = None, *, trust: bool = False):
+    """The phase model at ``path`` (default: the shipped one) with its card and load warnings."""
+    from .classify import default_model_path, load_model
+
+    return load_model(path or default_model_path(), trust=trust)
+
+
+@dataclass
+class PhaseReport:
+    """Everything behind a phase call as of a date: the trajectory, the hype-curve fit, the
+    analogs and the model's call."""
+
+    trajectory: Any
+    fit: Any
+    comparison: Any
+    call: Any
+    card: dict
+    notes: list[str] = field(default_factory=list)
+
+
+def phase_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: str = "quarter",
+                 since: dt.date | None = None, model=None, card: dict | None = None,
+                 data: TopicData | None = None) -> PhaseReport:
+    """The phase of a topic as of a date, with what the call rests on."""
+    from .classify import call_phase, trajectory_features
+
+    notes: list[str] = []
+    if model is None:
+        model, card, notes = load_phase_model()
+    traj = topic_trajectory(store, spec, freq=freq, as_of=as_of, since=since, data=data)
+    groups = card.get("feature_groups", [])
+    fit = comparison = None
+    if "fit" in groups:
+        from .fit import fit_hype_curve
+
+        fit = fit_hype_curve(traj)
+    if "analog" in groups:
+        from .compare import compare
+
+        comparison = compare(traj)
+    feats = trajectory_features(traj, fit=fit, comparison=comparison, groups=groups)
+    return PhaseReport(traj, fit, comparison, call_phase(model, card, feats), card, notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# the report: a phase call with its evidence
+# ---------------------------------------------------------------------------------------------
+
+#: The signals a report shows: (trajectory column(s), label). Shares are pooled over the
+#: last four periods (numerator, denominator); counts are summed.
+REPORT_SIGNALS = (
+    ("attention", ("topic_articles", "articles"), "attention: share of all articles", ("att_vs_max", "growth_4")),
+    ("topic_articles", ("topic_articles",), "articles mentioning the topic", ("log_topic_articles",)),
+    ("funding", ("funding",), "funding rounds", ("funding_rate", "funding_momentum")),
+    ("funding_usd", ("funding_usd",), "disclosed funding, USD", ()),
+    ("rounds_100m", ("rounds_100m",), "rounds of $100M or more", ("large_round_share",)),
+    ("valuation_max", ("valuation_max",), "largest valuation", ()),
+    ("ipo", ("ipo",), "IPOs", ("ipo_rate",)),
+    ("acquisition", ("acquisition",), "acquisitions", ("acquisition_rate",)),
+    ("failures", ("failures",), "bankruptcies, shutdowns and layoffs", ("failure_rate", "failure_momentum")),
+    ("failure_share", ("failures", "events"), "failure share of the topic's events",
+     ("failure_share", "failure_share_change")),
+    ("hype_share", ("hype_articles", "topic_articles"), "hype-cue share of topic articles", ("hype_lift", "hype_change")),
+    ("skeptic_share", ("skeptic_articles", "topic_articles"), "sceptic-cue share of topic articles",
+     ("skeptic_lift", "skeptic_change")),
+    ("peripheral_share", ("peripheral_articles", "topic_articles"), "dilution: topic only in passing",
+     ("peripheral_share", "peripheral_change")),
+    ("new_companies", ("new_companies",), "companies named for the first time", ("new_company_share",)),
+)
+
+
+def _window_value(frame, cols, end: int, w: int = 4):
+    import math
+
+    import numpy as np
+
+    lo = max(0, end - w + 1)
+    part = frame.iloc[lo:end + 1]
+    if end < 0 or not len(part):
+        return None, None
+    if len(cols) == 2:
+        k, n = float(part[cols[0]].sum()), float(part[cols[1]].sum())
+        if n <= 0:
+            return None, None
+        from .trajectories import wilson
+
+        lo_, hi_ = wilson(k, n)
+        return k / n, [float(lo_), float(hi_)]
+    col = cols[0]
+    if col == "valuation_max":
+        v = part[col].max()
+        return (None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)), None
+    v = part[col].sum()
+    return (float(v) if isinstance(v, (float, np.floating)) else int(v)), None
+
+
+def _trend(now, before) -> str:
+    if now is None or before is None:
+        return ""
+    if before == 0:
+        return "new" if now else "flat"
+    change = (now - before) / abs(before)
+    if change > 0.25:
+        return f"rising ({change:+.0%})"
+    if change < -0.25:
+        return f"falling ({change:+.0%})"
+    return "flat"
+
+
+def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: str = "quarter",
+                 since: dt.date | None = None, model_path: str | Path | None = None, trust: bool = False,
+                 figures: bool = False, n_events: int = 8, n_articles: int = 6):
+    """The report of a topic as of a date: ``(report dict, figures)``; figures (PNG bytes by
+    title) only when asked for (HTML)."""
+    from . import queries
+    from .report import PHASE_NAMES
+
+    model, card, notes = load_phase_model(model_path, trust=trust)
+    pr = phase_report(store, spec, as_of=as_of, freq=freq, since=since, model=model, card=card)
+    traj, call = pr.trajectory, pr.call
+    f = traj.frame
+    end = len(f) - 1
+    signals = []
+    for name, cols, label, feats in REPORT_SIGNALS:
+        now, interval = _window_value(f, cols, end)
+        before, _ = _window_value(f, cols, end - 4)
+        push = None
+        if call.drivers:
+            pushes = [call.drivers[x] for x in feats if x in call.drivers]
+            push = round(sum(pushes), 4) if pushes else None
+        signals.append({"name": name, "label": label, "value": now, "interval": interval, "previous": before,
+                        "trend": _trend(now, before), "push": push,
+                        "periods": [f["period"].iloc[max(0, end - 3)], f["period"].iloc[end]]})
+    ev = traj.events
+    events = []
+    if len(ev):
+        ranked = ev.assign(_money=ev["amount_usd"].fillna(0) + ev["valuation_usd"].fillna(0) * 0.1)
+        fails = ranked[ranked["type"].isin(["bankruptcy", "shutdown", "layoff"])]
+        money = ranked.sort_values(["_money", "date"], ascending=[False, False]).head(n_events)
+        pick = money if not len(fails) else \
+            ranked.loc[sorted(set(money.index[: n_events - 3]) | set(fails.sort_values("date").index[-3:]))]
+        for row in pick.sort_values("date").itertuples():
+            events.append({"date": str(row.date), "type": row.type, "company": row.company, "round": row.round,
+                           "amount_usd": _opt(row.amount_usd), "valuation_usd": _opt(row.valuation_usd),
+                           "acquirer": row.acquirer or None, "article_id": row.article_id, "title": row.title,
+                           "reports": int(row.reports), "evidence": row.evidence})
+    arts = traj.articles
+    articles = []
+    if len(arts):
+        recent = arts[arts["date"] >= f["start"].iloc[max(0, end - 3)]]
+        pool = recent if len(recent) >= n_articles else arts
+        pool = pool.assign(_score=pool["lead"].fillna(0).astype(float) * 3 + pool["mentions"])
+        top = pool.sort_values(["_score", "date"], ascending=[False, False]).head(n_articles)
+        heads = queries.article_heads(store, list(top["article_id"]))
+        for row in heads.sort_values("date").itertuples():
+            articles.append({"date": str(row.date), "article_id": row.article_id, "title": row.title,
+                             "source": row.source, "url": row.url or None})
+    caveats = list(traj.caveats) + list(notes) + list(pr.notes)
+    if call.confidence < 0.5:
+        caveats.append(f"low confidence: the most probable phase has {call.confidence:.0%}; read the probabilities, "
+                       "not the single call")
+    fit = pr.fit.to_dict() if pr.fit is not None and hasattr(pr.fit, "to_dict") else None
+    if fit and not fit.get("converged"):
+        caveats.append(f"the hype-curve fit did not converge: {fit.get('reason')}")
+    comparison = pr.comparison.to_dict() if pr.comparison is not None else {"analogs": [], "excluded": [],
+                                                                                  "caveats": []}
+    caveats += [c for c in comparison.get("caveats", []) if c not in caveats]
+    metrics = card.get("metrics", {}).get("real_loto_with_synthetic", {}).get("model", {})
+    first, last = queries.date_range(store)
+    report = {
+        "topic": spec.name, "spec": spec.as_dict(), "as_of": traj.as_of.isoformat(), "freq": freq,
+        "phase": {"phase": call.phase, "name": PHASE_NAMES[call.phase], "confidence": round(call.confidence, 4)},
+        "probabilities": {k: round(v, 4) for k, v in call.probabilities.items()},
+        "analogs": comparison.get("analogs", []),
+        "excluded_analogs": comparison.get("excluded", []),
+        "signals": signals,
+        "drivers": [{"feature": k, "value": _opt(call.features.get(k)), "push": round(v, 4)}
+                    for k, v in list(call.drivers.items())[:8]],
+        "evidence": {"events": events, "articles": articles},
+        "caveats": caveats,
+        "fit": fit,
+        "model": {"file": str(model_path or "shipped default (models/phase-default.skops)"),
+                  "summary": (f"leave-one-topic-out accuracy {metrics['accuracy']:.2f}, macro-F1 "
+                              f"{metrics['macro_f1']:.2f} on {metrics['n']} real labels" if metrics else ""),
+                  "versions": card.get("versions", {})},
+        "store": {"path": str(store.path), "first": str(first), "last": str(last)},
+    }
+    figs = {}
+    if figures:
+        figs = report_figures(pr)
+    return report, figs
+
+
+def _opt(v):
+    import math
+
+    if v is None:
+        return None
+    try:
+        return None if math.isnan(float(v)) else float(v)
+    except (TypeError, ValueError):
+        return v
+
+
+def report_figures(pr: PhaseReport) -> dict[str, bytes]:
+    """PNG figures of a report: the trajectory, and the analog comparison when there is one."""
+    from . import plots
+
+    figs = {"trajectory": plots.to_bytes(plots.trajectory_figure(pr.trajectory))}
+    if pr.comparison is not None and getattr(pr.comparison, "analogs", None) and hasattr(plots, "compare_figure"):
+        figs["analogs"] = plots.to_bytes(plots.compare_figure(pr.trajectory, pr.comparison))
+    return figs
+
+
+# ---------------------------------------------------------------------------------------------
+# the bundled demo corpus
+# ---------------------------------------------------------------------------------------------
+
+def demo_folder() -> Path | None:
+    """The demo corpus bundled with a clone of the repository (``corpora/demo``), if present."""
+    here = Path(__file__).resolve().parent
+    for p in (here.parent / "corpora" / "demo", here / "data" / "demo"):
+        if (p / "ai_briefs.jsonl").exists():
+            return p
+    return None
+
+
+def cache_dir() -> Path:
+    """Where hypecycle keeps what it builds for the user (``$HYPECYCLE_CACHE``, else the XDG cache)."""
+    base = os.environ.get("HYPECYCLE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "hypecycle")
+    return Path(base)
+
+
+def demo_store(*, progress: bool = False) -> Path:
+    """The store of the bundled demo corpus, built on first use (seconds) and reused while the
+    corpus files are unchanged.
+
+    Raises
+    ------
+    UsageError
+        No bundled corpus (a copy of hypecycle without the repository's ``corpora/``).
+    """
+    import hashlib
+
+    from .errors import UsageError
+
+    folder = demo_folder()
+    if folder is None:
+        raise UsageError("no --store given and no bundled demo corpus found (corpora/demo of a clone of the "
+                         "repository); pass --store FILE, a store made with `hypecycle ingest`")
+    files = sorted(folder.glob("*_briefs.jsonl"))
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    from . import __version__
+
+    h.update(__version__.encode())
+    target = cache_dir() / f"demo-{h.hexdigest()[:12]}.duckdb"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".building.duckdb")
+    if tmp.exists():
+        tmp.unlink()
+    ingest_files([str(p) for p in files], tmp, n_process=1, progress=progress)
+    tmp.rename(target)
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# backtests: the phase called at each step with only what was known then
+# ---------------------------------------------------------------------------------------------
+
+#: A label stays "in force" this many days after its date when the next one is later.
+LABEL_VALID_DAYS = 450
+
+
+@dataclass
+class Backtest:
+    """Calls at each step, against labels where given."""
+
+    spec: TopicSpec
+    steps: Any            # DataFrame: as_of, phase, confidence, p_<phase>..., label, correct
+    turns: Any            # DataFrame: date, from_phase, to_phase, first_call, lag_periods
+    trajectory: Any       # the trajectory as of the last step (for plots)
+    accuracy: float | None
+    caveats: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        from .trajectories import _jsonable
+
+        return {"topic": self.spec.name, "spec": self.spec.as_dict(),
+                "steps": [{k: _jsonable(v) for k, v in r.items()} for r in self.steps.to_dict(orient="records")],
+                "turning_points": [{k: _jsonable(v) for k, v in r.items()}
+                                   for r in self.turns.to_dict(orient="records")],
+                "accuracy": self.accuracy, "labelled_steps": int(self.steps["label"].notna().sum()),
+                "caveats": list(self.caveats)}
+
+
+def _steps(start: dt.date, end: dt.date, every: str) -> list[dt.date]:
+    from . import periods
+
+    axis = periods.period_axis(start, end, every)
+    out = [min(p.end_time.date(), end) for p in axis]
+    return [d for d in out if d >= start]
+
+
+def labels_for(points, spec: TopicSpec):
+    """The label points that speak of the topic ``spec`` (same lexicon id, or same terms)."""
+    out = []
+    for p in points:
+        if spec.topic and p.topic == spec.topic:
+            out.append(p)
+        elif not spec.topic and p.terms and set(p.terms) == set(spec.terms):
+            out.append(p)
+    return sorted(out, key=lambda p: p.date)
+
+
+def run_backtest(store, spec: TopicSpec, *, start: dt.date, end: dt.date, every: str = "quarter",
+                 freq: str = "quarter", label_points_=None, model_path=None, trust: bool = False,
+                 progress: bool = False) -> Backtest:
+    """Call the phase at every step from ``start`` to ``end``, each with only what had been
+    published by then (the topic's data are read once and cut at each step; the model, the
+    reference cycles and the corpus totals are those of the step), and compare with labels."""
+    import pandas as pd
+
+    from .errors import UsageError
+    from .labels import PHASES
+
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    model, card, notes = load_phase_model(model_path, trust=trust)
+    data = topic_data(store, spec, until=end)
+    end = min(end, data.until)
+    if start < data.first:
+        notes.append(f"--from {start} is before the store's first article ({data.first}); the backtest starts there")
+        start = data.first
+    steps = _steps(start, end, every)
+    rows = []
+    bar = _bar(len(steps), "backtest", progress)
+    traj = None
+    try:
+        for step in steps:
+            try:
+                pr = phase_report(store, spec, as_of=step, freq=freq, model=model, card=card, data=data)
+            except HypecycleError as e:
+                rows.append({"as_of": step, "phase": None, "confidence": None, "note": str(e)})
+                continue
+            finally:
+                if bar is not None:
+                    bar.update(1)
+            traj = pr.trajectory
+            row = {"as_of": step, "phase": pr.call.phase, "confidence": round(pr.call.confidence, 4)}
+            row.update({f"p_{k}": round(v, 4) for k, v in pr.call.probabilities.items()})
+            if pr.comparison is not None and pr.comparison.analogs:
+                a = pr.comparison.analogs[0]
+                row["analog"] = f"{a.cycle} {a.position}"
+            rows.append(row)
+    finally:
+        if bar is not None:
+            bar.close()
+    frame = pd.DataFrame(rows)
+    for col in ("phase", "confidence", *[f"p_{k}" for k in PHASES]):
+        if col not in frame:
+            frame[col] = None
+    pts = labels_for(label_points_ or [], spec)
+    frame["label"] = [_label_at(pts, d) for d in frame["as_of"]]
+    frame["correct"] = [None if lab is None or ph is None else bool(lab == ph)
+                        for lab, ph in zip(frame["label"], frame["phase"])]
+    judged = frame["correct"].dropna()
+    accuracy = float(judged.mean()) if len(judged) else None
+    turns = _turns(pts, frame, every)
+    if label_points_ is not None and not pts:
+        notes.append(f"no label speaks of {spec.name!r}: no accuracy (labels match by lexicon id, or by the same terms)")
+    return Backtest(spec, frame, turns, traj, accuracy, notes)
+
+
+def _label_at(points, d: dt.date):
+    last = None
+    for p in points:
+        if p.date <= d:
+            last = p
+        else:
+            break
+    if last is None or (d - last.date).days > LABEL_VALID_DAYS:
+        return None
+    return last.phase
+
+
+def _turns(points, frame, every: str):
+    """Turning points of the labels, and when the backtest first called the new phase
+    (lag in steps: negative means the call came first)."""
+    import pandas as pd
+
+    rows = []
+    for prev, nxt in zip(points, points[1:]):
+        if prev.phase == nxt.phase:
+            continue
+        turn = nxt.date
+        first = None
+        for d, ph in zip(frame["as_of"], frame["phase"]):
+            if ph == nxt.phase and (turn - d).days <= 2 * 365:
+                first = d
+                break
+        if first is None:
+            lag = None
+        else:
+            step_days = {"month": 30.44, "quarter": 91.31, "year": 365.25}[every]
+            lag = round((first - turn).days / step_days)
+        rows.append({"date": turn, "from_phase": prev.phase, "to_phase": nxt.phase, "first_call": first,
+                     "lag_steps": lag})
+    return pd.DataFrame(rows, columns=["date", "from_phase", "to_phase", "first_call", "lag_steps"])
+
+
+# ---------------------------------------------------------------------------------------------
+# batch scoring of new articles
+# ---------------------------------------------------------------------------------------------
+
+#: What an article's extraction says about the phase (per-article phase cues).
+EVENT_CUES = {"funding": "money flowing in (trigger, peak)", "ipo": "listings (peak)",
+              "acquisition": "consolidation (trough, slope)", "bankruptcy": "failure (trough)",
+              "shutdown": "failure (trough)", "layoff": "cutbacks (trough)"}
+
+
+def score_files(paths, store_path, *, options: ReadOptions | None = None, model_path=None, trust: bool = False,
+                freq: str = "quarter", progress: bool = False, n_process: int = 1) -> dict[str, Any]:
+    """Ingest and extract what is new in ``paths`` (idempotent: a second run adds nothing),
+    then give per-article phase cues and a phase call per topic the articles mention, as of
+    the latest article in the store."""
+    from . import queries
+    from .ingest import iter_articles
+    from .schema import Reject
+    from .store import Store
+
+    options = options or ReadOptions()
+    summary = ingest_files(paths, store_path, options=options, progress=progress, n_process=n_process)
+    ids = [a.id for a in iter_articles(paths, options) if not isinstance(a, Reject)]
+    model, card, notes = load_phase_model(model_path, trust=trust)
+    with Store(store_path, read_only=True) as store:
+        originals = dict(store.con.execute(
+            "SELECT id, duplicate_of FROM duplicates WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall())
+        stored = [originals.get(i, i) for i in ids]
+        rows = store.con.execute("""
+            SELECT a.id, a.date, a.title, coalesce(x.hype, 0), coalesce(x.skeptic, 0)
+            FROM articles a LEFT JOIN extracted x ON x.article_id = a.id
+            WHERE a.id IN (SELECT unnest(?::VARCHAR[])) ORDER BY a.date, a.id""", [stored]).fetchall()
+        mentions = store.con.execute("""
+            SELECT article_id, topic, sum(count)::BIGINT FROM mentions
+            WHERE article_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL ORDER BY 1, 2""", [stored]).fetchall()
+        events = store.con.execute("""
+            SELECT article_id, type, company FROM events WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+            ORDER BY article_id, seq""", [stored]).fetchall()
+        topics_of: dict[str, dict[str, int]] = {}
+        for aid, topic, n in mentions:
+            topics_of.setdefault(aid, {})[topic] = int(n)
+        events_of: dict[str, list] = {}
+        for aid, typ, company in events:
+            events_of.setdefault(aid, []).append({"type": typ, "company": company, "cue": EVENT_CUES.get(typ, "")})
+        per_article = []
+        for aid, date, title, hype, skeptic in rows:
+            cues = [e["cue"] for e in events_of.get(aid, [])]
+            if hype:
+                cues.append(f"hype language x{hype} (trigger, peak)")
+            if skeptic:
+                cues.append(f"sceptical language x{skeptic} (peak, trough)")
+            per_article.append({"id": aid, "date": str(date), "title": title, "topics": topics_of.get(aid, {}),
+                                "events": events_of.get(aid, []), "phase_cues": cues})
+        topics = sorted({t for d in topics_of.values() for t in d} - {"terms"})
+        _, last = queries.date_range(store)
+        per_topic = []
+        for t in topics:
+            try:
+                pr = phase_report(store, topic_spec(t), as_of=last, freq=freq, model=model, card=card)
+            except HypecycleError as e:
+                per_topic.append({"topic": t, "phase": None, "note": str(e)})
+                continue
+            per_topic.append({"topic": t, "as_of": str(pr.trajectory.as_of), **pr.call.to_dict(),
+                              "articles_in_input": sum(1 for d in topics_of.values() if t in d),
+                              "caveats": pr.trajectory.caveats})
+            per_topic[-1].pop("features", None)
+    return {"ingest": summary.as_dict(), "articles": per_article, "topics": per_topic, "notes": notes}

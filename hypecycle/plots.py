@@ -176,5 +176,103 @@ def save_trajectory(traj, path: str | Path, phases: pd.DataFrame | None = None) 
     return save(trajectory_figure(traj, phases), path)
 
 
-__all__ = ["PHASE_COLOURS", "PHASE_NAMES", "PLOT_FORMATS", "check_plot_path", "save", "save_trajectory",
-           "shade_phases", "to_bytes", "trajectory_figure"]
+#: Where each phase lies along the canonical curve's time axis (0 to 1).
+PHASE_SPANS = {"trigger": (0.0, 0.2), "peak": (0.2, 0.34), "trough": (0.34, 0.52), "slope": (0.52, 0.78),
+               "plateau": (0.78, 1.0)}
+
+
+def canonical_curve(x: np.ndarray) -> np.ndarray:
+    """The familiar hype-cycle shape (a pulse plus an S-curve) on x in [0, 1], height in [0, 1]."""
+    pulse = np.exp(-0.5 * ((x - 0.27) / 0.075) ** 2)
+    s_curve = 0.55 / (1 + np.exp(-(x - 0.66) / 0.06))
+    return pulse + s_curve
+
+
+def curve_position(probabilities: dict[str, float]) -> tuple[float, float]:
+    """A topic's place along the curve from its phase probabilities: the probability-weighted
+    mean of the phases' centres, and its standard deviation (the horizontal uncertainty)."""
+    centres = {k: (a + b) / 2 for k, (a, b) in PHASE_SPANS.items()}
+    mean = sum(probabilities.get(k, 0.0) * c for k, c in centres.items())
+    var = sum(probabilities.get(k, 0.0) * (c - mean) ** 2 for k, c in centres.items())
+    return float(mean), float(np.sqrt(var))
+
+
+def hype_cycle_figure(calls: list[dict], title: str = ""):
+    """The hype-cycle curve with each topic placed from the model's output.
+
+    ``calls``: ``{"topic", "phase", "probabilities", "confidence"}`` each. The dot sits at the
+    probability-weighted position along the curve; the bar spans one standard deviation of
+    that position; the label gives the called phase and its probability.
+    """
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(11, 6))
+    x = np.linspace(0, 1, 500)
+    y = canonical_curve(x)
+    ax.plot(x, y, color="#333", lw=2.2)
+    for phase, (a, b) in PHASE_SPANS.items():
+        ax.axvspan(a, b, color=PHASE_COLOURS[phase], alpha=0.5, lw=0)
+        ax.text((a + b) / 2, -0.07, PHASE_NAMES[phase].replace(" of ", "\nof "), ha="center", va="top", fontsize=8.5)
+    offsets = {}
+    for c in sorted(calls, key=lambda c: curve_position(c["probabilities"])[0]):
+        mx, sd = curve_position(c["probabilities"])
+        my = float(canonical_curve(np.array([mx]))[0])
+        key = round(mx, 2)
+        k = offsets.get(key, 0)
+        offsets[key] = k + 1
+        ax.errorbar([mx], [my], xerr=[[sd], [sd]], fmt="o", color="#1f5fa8", ms=8, capsize=4, lw=1.2, zorder=5)
+        ax.annotate(f"{c['topic']}\n{c['phase']} {c['confidence']:.0%}", (mx, my), xytext=(8, 10 + 26 * k),
+                    textcoords="offset points", fontsize=9, color="#0b2f57",
+                    arrowprops={"arrowstyle": "-", "color": "#999", "lw": 0.6})
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.25, 1.35)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("time (phases along the curve)")
+    ax.set_ylabel("expectations")
+    ax.set_title(title or "Where each topic stands, placed by the phase model", loc="left")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def backtest_figure(bt):
+    """The topic's attention as of the backtest's end, with each step's call shaded in its
+    phase's colour, and the labels (where given) marked above."""
+    plt = _plt()
+    traj = bt.trajectory
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    steps = bt.steps.dropna(subset=["phase"])
+    dates = pd.to_datetime(steps["as_of"])
+    prev = None
+    for d, ph in zip(dates, steps["phase"]):
+        start = prev if prev is not None else d - pd.Timedelta(days=91)
+        ax.axvspan(start, d, color=PHASE_COLOURS.get(ph, "#eee"), alpha=0.6, lw=0)
+        prev = d
+    if traj is not None:
+        f = traj.frame
+        x = pd.to_datetime(f["end"])
+        ax.plot(x, f["attention"] * 100, color="#1f5fa8", marker="o", ms=3, lw=1.2)
+        _band(ax, x.to_numpy(), f["attention_lo"] * 100, f["attention_hi"] * 100, "#1f5fa8")
+    ax.set_ylabel("attention, % of articles")
+    acc = f"accuracy {bt.accuracy:.0%} on {int(steps['label'].notna().sum())} labelled steps" \
+        if bt.accuracy is not None else "no labels"
+    ax.set_title(f"{bt.spec.name}: phase called at each step with what was known then ({acc})", loc="left")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=PHASE_COLOURS[p], alpha=0.6) for p in PHASE_COLOURS]
+    ax.legend(handles, list(PHASE_COLOURS), loc="upper left", fontsize=8, title="called", title_fontsize=8)
+    order = {p: i for i, p in enumerate(PHASE_COLOURS)}
+    ax2.plot(dates, [order[p] for p in steps["phase"]], drawstyle="steps-post", color="#333", lw=1.5, label="called")
+    lab = steps.dropna(subset=["label"])
+    if len(lab):
+        ax2.scatter(pd.to_datetime(lab["as_of"]), [order[p] for p in lab["label"]], color="#c0392b", marker="x",
+                    s=30, zorder=5, label="label")
+    ax2.set_yticks(range(len(order)), list(order))
+    ax2.legend(loc="upper left", fontsize=8)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+__all__ = ["PHASE_COLOURS", "PHASE_NAMES", "PHASE_SPANS", "PLOT_FORMATS", "backtest_figure", "canonical_curve",
+           "check_plot_path", "curve_position", "hype_cycle_figure", "save", "save_trajectory", "shade_phases",
+           "to_bytes", "trajectory_figure"]

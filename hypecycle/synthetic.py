@@ -27,8 +27,13 @@ to ``mu + 0.6 s_down``; **trough** (only with a trough) until attention reaches 
 the peak; **slope** until the S-curve reaches 85% of its height; **plateau** after. A cycle
 may end (the corpus stops) in any phase.
 
-*Observations.* The corpus holds ``N(t)`` articles a quarter (300-6,000, growing or not,
-with noise); topic articles are binomial, ``K ~ Bin(N, a)``, typically 0-60 a quarter.
+*The record* is a window of 20-44 quarters on the cycle: the pulse's centre falls anywhere
+from just before the window opens to late in it, so a record may open before the trigger
+or after the peak, as a corpus's years do.
+
+*Observations.* The corpus holds ``N(t)`` articles a quarter (60 to 6,000, log-uniform,
+growing or not, with noise); the pulse's top is 0.1% to 2.5% of all articles; topic
+articles are binomial, ``K ~ Bin(N, a)``, typically 0-60 a quarter.
 Cue shares, the peripheral share (dilution, rising from before the peak) and event rates
 per topic article depend on the phase: funding and large rounds climb through the trigger
 and peak, IPOs cluster at the peak, failures (bankruptcies, shutdowns, layoffs) and
@@ -96,11 +101,14 @@ def draw(seed: int, *, n_periods: int | None = None, trough: bool | None = None,
     has_trough = bool(rng.random() < 0.55) if trough is None else bool(trough)
     is_bust = (bool(rng.random() < 0.35) if bust is None else bool(bust)) and has_trough
     # latent curve on a time line that may start before the record and end anywhere in the cycle
-    lead_in = rng.uniform(-4, 6)
-    mu = rng.uniform(0.25, 0.75) * T + lead_in * 0
+    # the record is a window on the cycle: it may open before the trigger or well after it,
+    # as a corpus's years do (Reuters 2006-2013 opens after social media's trigger)
+    mu = rng.uniform(-0.1, 0.8) * T
     s_up = rng.uniform(2.0, 6.0)
     s_down = rng.uniform(2.0, 7.0)
-    peak_share = 10 ** rng.uniform(-2.3, -1.4)         # 0.5% to 4% of all articles at the pulse's top
+    # 0.1% to 2.5% of all articles at the pulse's top: a quarter's 5-50 topic articles among
+    # 3,000-5,000 (FACTS.md, measured on Reuters), and smaller and larger topics
+    peak_share = 10 ** rng.uniform(-3.0, -1.6)
     base = peak_share * rng.uniform(0.01, 0.08)
     if has_trough:
         ratio = rng.uniform(0.15, 0.7)
@@ -138,7 +146,7 @@ def draw(seed: int, *, n_periods: int | None = None, trough: bool | None = None,
         share = share + in_trough * pulse.max() * rng.uniform(0.2, 0.6)
 
     # the corpus and the topic's articles
-    n0 = rng.uniform(300, 6000)
+    n0 = 10 ** rng.uniform(1.8, 3.8)                  # 60 to 6,000 articles a quarter
     growth = rng.uniform(-0.01, 0.04)
     N = np.maximum(50, np.round(n0 * np.exp(growth * t) * rng.lognormal(0, 0.12, T))).astype(int)
     share = np.clip(share * rng.lognormal(0, 0.08, T), 0, 0.5)
