@@ -434,6 +434,14 @@ def _caveats(frame: pd.DataFrame, articles: pd.DataFrame) -> list[str]:
         if inner:
             shown = ", ".join(inner[:6]) + (" ..." if len(inner) > 6 else "")
             notes.append(f"gap in the corpus: no article at all in {len(inner)} period(s) ({shown})")
+    arts = frame["articles"].to_numpy()
+    if len(arts) >= 6:
+        usual = float(np.median(arts[-10:-2])) if len(arts) >= 10 else float(np.median(arts[:-2]))
+        thin = [(p, int(a)) for p, a in zip(frame["period"].iloc[-2:], arts[-2:]) if usual > 0 and a < 0.4 * usual]
+        if thin:
+            notes.append("the corpus thins out at its end (" + ", ".join(f"{p}: {a} articles" for p, a in thin)
+                         + f", against a usual {usual:.0f} a period): the last shares rest on few articles and "
+                         "on whatever those few are about")
     if len(articles) and articles["lead"].isna().any():
         share = float(articles["lead"].isna().mean())
         notes.append(f"{share:.0%} of the topic's articles were extracted before schema version 2 (no title/lead "
