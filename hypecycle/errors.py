@@ -120,3 +120,9 @@ def iter_error_classes():
         cls = stack.pop()
         yield cls
         stack.extend(cls.__subclasses__())
+
+
+class CycleDataError(LexiconError):
+    """A shipped or user reference-cycle folder (``cycle.json``, ``series.csv``, ``phases.csv``) is malformed."""
+
+    code = "HC301"

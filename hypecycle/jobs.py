@@ -1175,3 +1175,27 @@ def score_files(paths, store_path, *, options: ReadOptions | None = None, model_
                               "caveats": pr.trajectory.caveats})
             per_topic[-1].pop("features", None)
     return {"ingest": summary.as_dict(), "articles": per_article, "topics": per_topic, "notes": notes}
+
+
+# ---------------------------------------------------------------------------------------------
+# comparison with the reference cycles, and the hype-curve fit
+# ---------------------------------------------------------------------------------------------
+
+def compare_topic(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: str = "quarter", top: int = 3,
+                  signals: Iterable[str] | None = None, cycles=None, since: dt.date | None = None,
+                  data: TopicData | None = None, fit: bool = True):
+    """A topic's trajectory as of a date, compared with the reference cycles usable then.
+
+    Returns ``(trajectory, comparison)``; the comparison carries the hype-curve fit of the
+    trajectory's attention (``comparison.fit``) unless ``fit`` is false. ``cycles`` default
+    to the shipped ones (:func:`hypecycle.reference.load_cycles`); as in
+    :func:`topic_trajectory`, only articles dated on or before ``as_of`` are read.
+    """
+    from .compare import compare
+    from .fit import fit_hype_curve
+
+    traj = topic_trajectory(store, spec, freq=freq, as_of=as_of, since=since, data=data)
+    comparison = compare(traj, cycles, signals=list(signals) if signals else None, top=top)
+    if fit:
+        comparison.fit = fit_hype_curve(traj)
+    return traj, comparison

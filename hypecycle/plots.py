@@ -268,11 +268,176 @@ def backtest_figure(bt):
                     s=30, zorder=5, label="label")
     ax2.set_yticks(range(len(order)), list(order))
     ax2.legend(loc="upper left", fontsize=8)
+
+# ---------------------------------------------------------------------------------------------
+# comparisons and reference cycles
+# ---------------------------------------------------------------------------------------------
+
+ANALOG_COLOURS = ("#c0392b", "#8e44ad", "#16a085", "#d35400", "#2c3e50")
+
+
+def _phase_legend(ax, phases) -> None:
+    from matplotlib.patches import Patch
+
+    seen = list(dict.fromkeys(phases))
+    handles = [Patch(color=PHASE_COLOURS.get(p, "#eeeeee"), alpha=0.6, label=PHASE_NAMES.get(p, p)) for p in seen]
+    if handles:
+        ax.legend(handles=handles, loc="upper left", fontsize=7, ncol=len(handles), frameon=False,
+                  bbox_to_anchor=(0, 1.0))
+
+
+def compare_figure(traj, comparison, cycles):
+    """The topic's attention (95% interval, the hype-curve fit and its peak interval when it
+    converged) with each analog laid on the topic's time axis (rescaled, its course after the
+    matched position dashed), then one panel per analog with its phases shaded on that axis."""
+    from .compare import overlay, overlay_phases
+
+    plt = _plt()
+    by_id = {c.id: c for c in cycles}
+    analogs = [a for a in comparison.analogs if a.cycle in by_id]
+    f = traj.frame
+    x = _x(f) + np.timedelta64(45, "D")
+    rows = 1 + len(analogs)
+    fig, axes = plt.subplots(rows, 1, figsize=(10, 3.4 + 2.9 * len(analogs)), sharex=True, squeeze=False)
+    axes = axes[:, 0]
+    ax = axes[0]
+    ax.plot(x, f["attention"] * 100, color="#1f5fa8", marker="o", ms=3, lw=1.4, label=f"{traj.topic}: attention")
+    _band(ax, x, f["attention_lo"] * 100, f["attention_hi"] * 100, "#1f5fa8")
+    fit = comparison.fit
+    if fit is not None and fit.fitted is not None:
+        fx = [x[list(f["period"]).index(p)] for p in fit.fitted.index if p in set(f["period"])]
+        ax.plot(fx, fit.fitted.to_numpy()[-len(fx):] * 100, color="black", lw=1.2, ls="--",
+                label="hype-curve fit" + ("" if fit.converged else " (no peak placed)"))
+        if fit.converged:
+            ax.axvspan(pd.Timestamp(fit.peak_lo), pd.Timestamp(fit.peak_hi), color="#999999", alpha=0.25, lw=0,
+                       label=f"fitted peak {fit.peak_date} (95%)")
+    laid = {}
+    for k, a in enumerate(analogs):
+        lay = overlay(traj, a, by_id[a.cycle])
+        laid[a.cycle] = lay
+        colour = ANALOG_COLOURS[k % len(ANALOG_COLOURS)]
+        m = lay[lay["part"] == "matched"]
+        after = lay[lay["part"] != "matched"]
+        ax.plot(m["date"], m["value"] * 100, color=colour, lw=1.6,
+                label=f"{a.cycle} at {a.position} (similarity {a.similarity:.2f})")
+        if len(after):
+            ax.plot(pd.concat([m["date"].tail(1), after["date"]]), pd.concat([m["value"].tail(1), after["value"]]) * 100,
+                    color=colour, lw=1.6, ls=":")
+    ax.axvline(pd.Timestamp(traj.as_of), color="#333", lw=1, ls="-")
+    ax.text(pd.Timestamp(traj.as_of), ax.get_ylim()[1], " as of", fontsize=8, va="top")
+    ax.set_ylabel("% of all articles")
+    ax.set_ylim(bottom=0)
+    ax.set_title(f"{traj.topic} as of {traj.as_of}: attention and its closest reference cycles "
+                 "(dotted: what the cycle did next)", loc="left", fontsize=10)
+    ax.legend(loc="upper left", fontsize=7.5)
+    if not analogs:
+        ax.text(0.5, 0.5, "no analog: " + ("; ".join(comparison.caveats[:1]) or "none usable"),
+                transform=ax.transAxes, ha="center", fontsize=9, wrap=True)
+    for k, a in enumerate(analogs):
+        ax = axes[k + 1]
+        cycle = by_id[a.cycle]
+        colour = ANALOG_COLOURS[k % len(ANALOG_COLOURS)]
+        lay = laid[a.cycle]
+        ph = overlay_phases(a, cycle, lay)
+        shade_phases(ax, ph)
+        _phase_legend(ax, list(ph["phase"]))
+        ax.plot(x, f["attention"] * 100, color="#1f5fa8", lw=1, alpha=0.6)
+        m = lay[lay["part"] == "matched"]
+        after = lay[lay["part"] != "matched"]
+        ax.plot(m["date"], m["value"] * 100, color=colour, lw=1.8)
+        if len(after):
+            ax.plot(pd.concat([m["date"].tail(1), after["date"]]), pd.concat([m["value"].tail(1), after["value"]]) * 100,
+                    color=colour, lw=1.8, ls=":")
+        for d, lab in ((m["date"].iloc[0], m["period"].iloc[0]), (m["date"].iloc[-1], m["period"].iloc[-1])):
+            ax.annotate(lab, (d, float(m.loc[m["date"] == d, "value"].iloc[0]) * 100), fontsize=7, color=colour,
+                        xytext=(0, 6), textcoords="offset points", ha="center")
+        ax.axvline(pd.Timestamp(traj.as_of), color="#333", lw=1)
+        nt = a.next_turn
+        nxt = (f"next: {nt['to_phase']} on {nt['date']}, {nt['periods_ahead']} quarter(s) on" if nt
+               else "no turning point after it in the record")
+        ax.set_title(f"{a.cycle} {a.stretch[0]}..{a.stretch[1]} (similarity {a.similarity:.2f}): now in its "
+                     f"{PHASE_NAMES.get(a.phase, a.phase or 'unknown phase')}; {nxt}", loc="left", fontsize=9)
+        ax.set_ylabel("% (rescaled)")
+        ax.set_ylim(bottom=0, top=max(1e-9, ax.get_ylim()[1]) * 1.25)
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
 
 
+def save_comparison(traj, comparison, cycles, path: str | Path) -> Path:
+    """Draw :func:`compare_figure` and write it to ``path``."""
+    check_plot_path(path)
+    return save(compare_figure(traj, comparison, cycles), path)
+
+
+#: Panels of a cycle figure: title, signals, scale (values are multiplied by it), how drawn
+#: ("line": one axis; "step": counts as steps on one axis; "twin": each signal on its own axis).
+CYCLE_PANELS = (
+    ("attention, % of all articles", ("attention", "nyt_attention"), 100, "line"),
+    ("language, % of the topic's articles", ("skeptic_share", "hype_share"), 100, "line"),
+    ("events a quarter", ("funding", "acquisition", "listed_funding", "listed_ipos", "listed_failures",
+                          "telecom_bankruptcies", "failures"), 1, "step"),
+    ("US IPOs a quarter (the year's count spread)", ("ipo_count",), 1, "step"),
+    ("money a quarter, USD bn", ("funding_usd", "ipo_proceeds_usd", "telecom_vc_usd"), 1e-9, "line"),
+    ("spending a year, USD bn", ("equipment_spending_usd", "carrier_capex_usd"), 1e-9, "line"),
+    ("market", ("nasdaq", "ipo_first_day_return", "funding_share"), 1, "twin"),
+)
+
+
+def cycle_figure(cycle):
+    """A reference cycle's signals, grouped in panels, with its phases shaded and its turning
+    points marked; panels whose series the cycle lacks are left out."""
+    plt = _plt()
+    series = cycle.series
+    x = series.index.to_timestamp(how="start") + pd.Timedelta(days=45)
+    panels = [(t, [s for s in sigs if s in series and series[s].notna().any()], scale, how)
+              for t, sigs, scale, how in CYCLE_PANELS]
+    panels = [p for p in panels if p[1]]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 1.4 + 2.0 * len(panels)), sharex=True, squeeze=False)
+    axes = axes[:, 0]
+    phases = cycle.phases.assign(start=pd.to_datetime(cycle.phases["start"]), end=pd.to_datetime(cycle.phases["end"]))
+    for ax, (title, sigs, scale, how) in zip(axes, panels):
+        shade_phases(ax, phases)
+        for row in cycle.turning_points().itertuples():
+            ax.axvline(pd.Timestamp(row.date), color="#555", lw=0.8, ls="--")
+        handles = []
+        for k, sig in enumerate(sigs):
+            target = ax
+            if how == "twin" and k > 0:
+                target = ax.twinx()
+                target.spines["right"].set_position(("axes", 1 + 0.09 * (k - 1)))
+            values = series[sig] * scale
+            if how == "step":
+                (h,) = target.step(x, values, where="mid", lw=1.4, color=f"C{k}", label=sig)
+            else:
+                (h,) = target.plot(x, values, marker=".", ms=4, lw=1.4, color=f"C{k}", label=sig)
+            handles.append(h)
+            if how == "twin":
+                target.set_ylabel(sig, color=f"C{k}", fontsize=7)
+                target.tick_params(axis="y", labelsize=7, colors=f"C{k}")
+        ax.set_title(title, loc="left", fontsize=9)
+        ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.8)
+    top = axes[0]
+    for row in cycle.turning_points().itertuples():
+        top.annotate(f"{row.to_phase} {row.date}", (pd.Timestamp(row.date), 1.0), xycoords=("data", "axes fraction"),
+                     fontsize=7, ha="left", va="top", xytext=(2, -2), textcoords="offset points")
+    fig.suptitle(f"{cycle.id}: {cycle.name}", x=0.01, ha="left", fontsize=11)
+    from matplotlib.patches import Patch
+
+    seen = list(dict.fromkeys(cycle.phases["phase"]))
+    fig.legend(handles=[Patch(color=PHASE_COLOURS.get(p, "#eee"), alpha=0.6, label=PHASE_NAMES.get(p, p))
+                        for p in seen], loc="lower center", ncol=len(seen), fontsize=8, frameon=False)
+    fig.autofmt_xdate()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def save_cycle(cycle, path: str | Path) -> Path:
+    """Draw :func:`cycle_figure` and write it to ``path``."""
+    check_plot_path(path)
+    return save(cycle_figure(cycle), path)
+
+
 __all__ = ["PHASE_COLOURS", "PHASE_NAMES", "PHASE_SPANS", "PLOT_FORMATS", "backtest_figure", "canonical_curve",
-           "check_plot_path", "curve_position", "hype_cycle_figure", "save", "save_trajectory", "shade_phases",
-           "to_bytes", "trajectory_figure"]
+           "check_plot_path", "compare_figure", "curve_position", "cycle_figure", "hype_cycle_figure", "save",
+           "save_comparison", "save_cycle", "save_trajectory", "shade_phases", "to_bytes", "trajectory_figure"]
