@@ -721,17 +721,14 @@ def phase_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
     notes: list[str] = []
     if model is None:
         model, card, notes = load_phase_model()
+    from .compare import compare
+    from .fit import fit_hype_curve
+
     traj = topic_trajectory(store, spec, freq=freq, as_of=as_of, since=since, data=data)
     groups = card.get("feature_groups", [])
-    fit = comparison = None
-    if "fit" in groups:
-        from .fit import fit_hype_curve
-
-        fit = fit_hype_curve(traj)
-    if "analog" in groups:
-        from .compare import compare
-
-        comparison = compare(traj)
+    fit = fit_hype_curve(traj)
+    comparison = compare(traj)
+    comparison.fit = fit
     feats = trajectory_features(traj, fit=fit, comparison=comparison, groups=groups)
     return PhaseReport(traj, fit, comparison, call_phase(model, card, feats), card, notes)
 
@@ -901,8 +898,10 @@ def report_figures(pr: PhaseReport) -> dict[str, bytes]:
     from . import plots
 
     figs = {"trajectory": plots.to_bytes(plots.trajectory_figure(pr.trajectory))}
-    if pr.comparison is not None and getattr(pr.comparison, "analogs", None) and hasattr(plots, "compare_figure"):
-        figs["analogs"] = plots.to_bytes(plots.compare_figure(pr.trajectory, pr.comparison))
+    if pr.comparison is not None and pr.comparison.analogs:
+        from .reference import load_cycles
+
+        figs["analogs"] = plots.to_bytes(plots.compare_figure(pr.trajectory, pr.comparison, load_cycles()))
     return figs
 
 
