@@ -196,8 +196,9 @@ def trajectory_features(traj: Any, *, fit: Any = None, comparison: Any = None,
     if "analog" in groups:
         if comparison is None:
             from .compare import compare
+            from .reference import shipped_cycles
 
-            comparison = compare(traj)
+            comparison = compare(traj, shipped_cycles())
         feats.update(analog_features(comparison))
     return {name: feats.get(name, math.nan) for g in groups for name in FEATURE_GROUPS[g]}
 

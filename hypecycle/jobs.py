@@ -726,8 +726,10 @@ def phase_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
 
     traj = topic_trajectory(store, spec, freq=freq, as_of=as_of, since=since, data=data)
     groups = card.get("feature_groups", [])
+    from .reference import shipped_cycles
+
     fit = fit_hype_curve(traj)
-    comparison = compare(traj)
+    comparison = compare(traj, shipped_cycles())
     comparison.fit = fit
     feats = trajectory_features(traj, fit=fit, comparison=comparison, groups=groups)
     return PhaseReport(traj, fit, comparison, call_phase(model, card, feats), card, notes)

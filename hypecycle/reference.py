@@ -27,6 +27,7 @@ seeded generator of a cycle that carries its true phases and turning points, for
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -432,3 +433,15 @@ def synthetic_cycle(seed: int, *, cycle_id: str = "synthetic", start: dt.date = 
 
 __all__ = ["PHASES", "ReferenceCycle", "cycles_dir", "cycles_frame", "get_cycle", "load_cycle", "load_cycles",
            "series_frame", "synthetic_cycle", "usable_cycles"]
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped(signature: tuple) -> tuple[ReferenceCycle, ...]:
+    return tuple(load_cycles())
+
+
+def shipped_cycles() -> list[ReferenceCycle]:
+    """The shipped cycles, read once per process (again if their files change)."""
+    root = cycles_dir()
+    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(root.glob("*/*")))
+    return list(_shipped(signature))
