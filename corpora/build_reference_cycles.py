@@ -143,8 +143,8 @@ def add_trajectory(c: Cycle, traj, key: str, *, prefix: str = "", what: str, sig
     """The pipeline's signals of a trajectory into the cycle, each noted, with whether the
     record is rich enough to match on."""
     f = traj.frame.set_index("period")
-    base = float(np.median(f["topic_articles"]))
-    total = int(f["topic_articles"].sum())
+    base = float(np.nanmedian(f["topic_articles"].to_numpy(dtype=float)))  # NaN: quarters the corpus lacks
+    total = int(np.nansum(f["topic_articles"].to_numpy(dtype=float)))
     signals = signals or ["articles", "topic_articles", "attention", "hype_share", "skeptic_share", "funding",
                           "ipo", "acquisition", "bankruptcy", "layoff", "failures"]
     units = {"articles": "articles a quarter", "topic_articles": "articles a quarter",
