@@ -35,13 +35,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "corpora"))
 
-from build_reference_cycles import TELECOM_EXTRA  # noqa: E402
-from synthetic_trajectories import trajectory_from  # noqa: E402
+from build_reference_cycles import TELECOM_EXTRA
+from synthetic_trajectories import trajectory_from
 
-from hypecycle import compare as cmp  # noqa: E402
-from hypecycle.jobs import ingest_files, topic_data, topic_spec, topic_trajectory  # noqa: E402
-from hypecycle.reference import get_cycle, synthetic_cycle  # noqa: E402
-from hypecycle.store import Store  # noqa: E402
+from hypecycle import compare as cmp
+from hypecycle.jobs import ingest_files, topic_data, topic_spec, topic_trajectory
+from hypecycle.reference import get_cycle, synthetic_cycle
+from hypecycle.store import Store
 
 
 def synthetic(trials: int) -> None:

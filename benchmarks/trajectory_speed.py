@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hypecycle.compare import compare  # noqa: E402
-from hypecycle.fit import fit_hype_curve  # noqa: E402
-from hypecycle.jobs import compare_topic, known_topics, topic_spec, topic_trajectory  # noqa: E402
-from hypecycle.reference import load_cycles  # noqa: E402
-from hypecycle.store import Store  # noqa: E402
+from hypecycle.compare import compare
+from hypecycle.fit import fit_hype_curve
+from hypecycle.jobs import compare_topic, known_topics, topic_spec, topic_trajectory
+from hypecycle.reference import load_cycles
+from hypecycle.store import Store
 
 TERMS = "social network,social networking"
 
@@ -88,7 +88,7 @@ def main(argv=None) -> int:
         for name, target, fn in cases:
             med, times = timed(fn, args.runs)
             verdict = "" if target is None else ("met" if med < target else "MISSED")
-            print(f"{name:62s} {med:9.3f} {('< %g' % target) if target else '':>7s}  "
+            print(f"{name:62s} {med:9.3f} {f'< {target:g}' if target else '':>7s}  "
                   f"{' '.join(f'{t:.2f}' for t in times)} {verdict}", flush=True)
             if target is not None and med >= target:
                 missed.append((name, fn))

@@ -615,4 +615,4 @@ def overlay_phases(analog: Analog, cycle, laid: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["start", "end", "phase"])
 
 
-__all__ = ["Analog", "Comparison", "DEFAULT_SIGNALS", "compare", "overlay", "overlay_phases"]
+__all__ = ["DEFAULT_SIGNALS", "Analog", "Comparison", "compare", "overlay", "overlay_phases"]

@@ -259,7 +259,7 @@ def _period_clock(starts: list[dt.date], ends: list[dt.date]):
 
     def to_date(x: float) -> dt.date:
         x = x + 0.5
-        i = int(math.floor(x))
+        i = math.floor(x)
         if 0 <= i < len(starts):
             return (pd.Timestamp(starts[i]) + pd.Timedelta(days=(x - i) * lengths[i])).date()
         if i < 0:
@@ -278,7 +278,7 @@ def _date_to_t(d: dt.date, starts: list[dt.date], ends: list[dt.date]) -> float:
 
 
 def _label_at(x: float, labels: list[str]) -> str | None:
-    i = int(math.floor(x + 0.5))
+    i = math.floor(x + 0.5)
     return labels[i] if 0 <= i < len(labels) else None
 
 

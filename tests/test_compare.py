@@ -207,7 +207,7 @@ def test_a_store_with_later_articles_gives_an_identical_comparison(stores):
     for name in ("early", "all"):
         with Store(stores / f"{name}.duckdb", read_only=True) as s:
             for spec in (topic_spec("cloud"), topic_spec(terms="cloud computing")):
-                traj, got = compare_topic(s, spec, as_of=AS_OF)
+                _, got = compare_topic(s, spec, as_of=AS_OF)
                 out[name, spec.name] = got.to_dict()
     for spec_name in ("cloud", "cloud computing"):
         assert out["early", spec_name] == out["all", spec_name]
