@@ -43,9 +43,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hypecycle import __version__, periods  # noqa: E402
-from hypecycle.jobs import ingest_files, topic_spec, topic_trajectory  # noqa: E402
-from hypecycle.store import Store  # noqa: E402
+from hypecycle import __version__, periods
+from hypecycle.jobs import ingest_files, topic_spec, topic_trajectory
+from hypecycle.store import Store
 
 #: A share signal whose cycle record has a median of fewer topic articles a quarter is not matched on.
 MIN_SHARE_BASE = 5
@@ -143,8 +143,8 @@ def add_trajectory(c: Cycle, traj, key: str, *, prefix: str = "", what: str, sig
     """The pipeline's signals of a trajectory into the cycle, each noted, with whether the
     record is rich enough to match on."""
     f = traj.frame.set_index("period")
-    base = float(np.median(f["topic_articles"]))
-    total = int(f["topic_articles"].sum())
+    base = float(np.nanmedian(f["topic_articles"].to_numpy(dtype=float)))  # NaN: quarters the corpus lacks
+    total = int(np.nansum(f["topic_articles"].to_numpy(dtype=float)))
     signals = signals or ["articles", "topic_articles", "attention", "hype_share", "skeptic_share", "funding",
                           "ipo", "acquisition", "bankruptcy", "layoff", "failures"]
     units = {"articles": "articles a quarter", "topic_articles": "articles a quarter",
@@ -482,7 +482,7 @@ def build_cloud(shared: Path, reuters: Path) -> Cycle:
     companies = pd.read_csv(cb / "crunchbase-companies.csv", encoding="latin-1", lineterminator="\r", dtype=str)
     rounds = pd.read_csv(cb / "crunchbase-rounds.csv", encoding="latin-1", lineterminator="\r", dtype=str)
     acq = pd.read_csv(cb / "crunchbase-acquisitions.csv", encoding="latin-1", lineterminator="\r", dtype=str)
-    named = re.compile(r"cloud|saas", re.I)
+    named = re.compile(r"cloud|saas", re.IGNORECASE)
     cloud_ids = set(companies.loc[companies["name"].fillna("").str.contains(named), "permalink"])
     c.source("crunchbase", f"Crunchbase export of October 2013 (../shared/corpora/crunchbase-2013; CC-BY, "
                            f"attribution Crunchbase): funding rounds and acquisitions of the {len(cloud_ids)} companies "
@@ -511,7 +511,9 @@ def build_cloud(shared: Path, reuters: Path) -> Cycle:
     thin = (f"{int(span.sum())} rounds 2006-2013, {int(n_cloud.reindex(c.axis[:12]).fillna(0).sum())} of them in "
             "2006-2008; Crunchbase's coverage grows several-fold over these years (all rounds: "
             f"{int(n_all.get(c.axis[0], 0))} in 2006Q1, {int(n_all.get(c.axis[-4], 0))} in 2013Q1), so counts rise "
-            "with coverage; companies named after the buzzword are also a dilution signal in themselves")
+            "with coverage; 2013Q4 is almost empty (the export is of October 2013: "
+            f"{int(n_all.get(c.axis[-1], 0))} rounds in all); companies named after the buzzword are also a "
+            "dilution signal in themselves")
     c.note("funding", source="crunchbase", unit="rounds a quarter", match=False, thin=thin,
            how="Crunchbase rounds of companies named 'cloud'/'saas', by the quarter of funded_at")
     c.note("funding_usd", source="crunchbase", unit="USD a quarter", match=False, thin=thin,

@@ -593,6 +593,123 @@ def cmd_emerging(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from .jobs import compare_topic
+    from .reference import load_cycles
+    from .store import Store
+
+    if args.plot:
+        from .plots import check_plot_path
+
+        check_plot_path(args.plot)
+    signals = [x.strip() for raw in (args.signals or []) for x in raw.split(",") if x.strip()] or None
+    cycles = load_cycles()
+    with Store(args.store, read_only=True, wait=args.wait) as store:
+        traj, comparison = compare_topic(store, _spec(args), as_of=args.as_of, freq=args.freq, top=args.top,
+                                         signals=signals, cycles=cycles, since=args.since)
+    if args.plot:
+        from .plots import save_comparison
+
+        save_comparison(traj, comparison, cycles, args.plot)
+    if args.output_format == "json":
+        _write(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1) + "\n", args.output)
+        return 0
+    _emit(comparison.table(), args)
+    if args.output_format == "table":
+        span = comparison.periods
+        _err(f"{comparison.topic} as of {comparison.as_of}"
+             + (f": record {span[0]}..{span[1]}" if span else ""))
+        fit = comparison.fit
+        if fit is not None:
+            if fit.converged:
+                passed = {True: "passed", False: "ahead", None: "not yet known"}[fit.peak_passed]
+                _err(f"hype-curve fit: peak {fit.peak_date} (95% {fit.peak_lo}..{fit.peak_hi}), {passed}")
+            else:
+                _err(f"hype-curve fit: no peak ({fit.reason})")
+        for e in comparison.excluded:
+            _err(f"excluded: {e['cycle']}: {e['reason']}")
+        for c in comparison.caveats:
+            _err(f"caveat: {c}")
+    return 0
+
+
+def cmd_cycles(args) -> int:
+    from .reference import cycles_frame, get_cycle, load_cycles, series_frame
+
+    cycles = load_cycles(args.folder)
+    if args.show is None:
+        if args.plot:
+            raise UsageError("--plot draws one cycle: give --show ID with it")
+        if args.output_format == "json":
+            _write(json.dumps([c.to_dict() for c in cycles], ensure_ascii=False, indent=1) + "\n", args.output)
+        elif args.output_format == "csv":
+            _emit(cycles_frame(cycles), args)
+        else:
+            _write("".join(_cycle_block(c) for c in cycles), args.output)
+        return 0
+    cycle = get_cycle(args.show, cycles)
+    if args.plot:
+        from .plots import save_cycle
+
+        save_cycle(cycle, args.plot)
+    if args.output_format == "json":
+        _write(json.dumps(cycle.to_dict(series=True), ensure_ascii=False, indent=1) + "\n", args.output)
+    elif args.output_format == "csv":
+        _emit(series_frame(cycle), args)
+    else:
+        text = _cycle_block(cycle, notes=True)
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
+            text += series_frame(cycle).to_string(index=False, float_format=lambda v: f"{v:.4g}") + "\n"
+        _write(text, args.output)
+    return 0
+
+
+def _cycle_block(cycle, notes: bool = False) -> str:
+    lines = [f"{cycle.id}: {cycle.name}",
+             f"  topic {cycle.topic}; {cycle.start}..{cycle.end}; an analog as of {cycle.known_until} or later",
+             f"  signals: {', '.join(cycle.signals)}",
+             f"  matched on: {', '.join(cycle.match_signals)}",
+             "  phases: " + cycle.phase_summary()]
+    for r in cycle.turning_points().itertuples():
+        lines.append(f"  turning point {r.date}: {r.from_phase} -> {r.to_phase} ({r.source})")
+    lines.append("  sources:")
+    lines += [f"    {s}" for s in cycle.sources]
+    if notes:
+        lines.append("  signal notes:")
+        for sig, n in cycle.notes.items():
+            lines.append(f"    {sig} [{n['unit']}; {n['source']}]: {n['how']}" + (f"; {n['thin']}" if n['thin'] else ""))
+    return "\n".join(lines) + "\n\n"
+
+
+def _add_compare_commands(sub) -> None:
+    """The `compare` and `cycles` commands."""
+    p = sub.add_parser("compare", parents=[_store_options(), _topic_options(), _asof_options(), _output_options()],
+                       help="compare a topic's trajectory with the historical reference cycles (analogs, "
+                            "where it stands, what came next) and fit its hype curve",
+                       description="Align the topic's trajectory up to the as-of date with each reference cycle "
+                                   "usable then (DTW on z-normalised series), and report for each analog the "
+                                   "similarity, the matched position and its phase, the next turning point, what "
+                                   "its signals did after, and the spread over the best alignments; the JSON "
+                                   "output adds the hype-curve fit ('fit'). Keys are documented in the README.")
+    p.add_argument("--top", type=int, default=3, help="how many analogs to list (default: 3)")
+    p.add_argument("--signals", action="append", metavar="A,B",
+                   help="trajectory signals to match on besides attention (default: failures, skeptic_share, "
+                        "funding, where both sides have enough data)")
+    p.add_argument("--plot", metavar="FILE", help="also draw the topic with its analogs to FILE (.png or .svg)")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("cycles", parents=[_output_options()],
+                       help="the shipped reference cycles: signals, phase timelines, sources",
+                       description="List the historical reference cycles shipped with hypecycle (or, with "
+                                   "--show, one of them with its series per quarter, notes and sources).")
+    p.add_argument("--show", metavar="ID", help="show one cycle (e.g. telecom-1990s)")
+    p.add_argument("--plot", metavar="FILE", help="with --show: draw the cycle's signals and phases (.png or .svg)")
+    p.add_argument("--folder", type=Path, help="read cycles from this folder instead of the shipped ones")
+    p.set_defaults(func=cmd_cycles)
+
+
 # ---------------------------------------------------------------------------------------------
 # parser
 # ---------------------------------------------------------------------------------------------
@@ -818,6 +935,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE", help="also draw the trajectory to FILE (.png or .svg)")
     p.add_argument("--all-columns", action="store_true", help="show every column in the table output")
     p.set_defaults(func=cmd_trajectory)
+    _add_compare_commands(sub)
     return parser
 
 

@@ -15,18 +15,23 @@ topic's own cycle, never one whose record runs past the as-of date):
    periods; shares of the topic's articles: a median of :data:`MIN_SHARE_BASE` topic
    articles a period). Attention is always used. Gaps are interpolated; both sides get
    the same trailing smoothing (``smooth`` periods, default :data:`SMOOTH`).
-2. **Alignment.** Dynamic time warping (dtaidistance, with a Sakoe-Chiba warping window of
-   :data:`WINDOW_FRACTION` of the longer length, at least 2 periods) between the topic's
-   record so far and every stretch of the cycle whose length is between
-   1/:data:`STRETCH` and :data:`STRETCH` times the record's. Each side is z-normalised
-   over the stretch (so units, levels and scale do not matter, only shape), signals are
-   weighted (attention :data:`ATTENTION_WEIGHT`, others 1). The stretch is open at both
-   ends: its last period is where the topic's last period falls in the cycle ("where we
-   stand": open end), and its first need not be the cycle's first (open begin: a
-   topic's record may start mid-cycle). A record that starts quiet (its first two
-   quarters at most :data:`QUIET` of its highest attention) is matched from the cycle's
-   own quiet start instead: without that, a flat stretch of noise would match the quiet
-   aftermath of a bust as well as the quiet before the rise.
+2. **Alignment.** Dynamic time warping (dtaidistance; a Sakoe-Chiba window of
+   :data:`WINDOW_FRACTION` of the longer length, at least 2 periods, beyond the difference
+   in lengths, and a penalty of :data:`PENALTY` on every step that compresses or expands
+   time) between the topic's record so far and every stretch of the cycle whose length is
+   between 1/:data:`STRETCH` and :data:`STRETCH` times the record's. Each side is
+   z-normalised over the stretch (so units, levels and scale do not matter, only shape);
+   signals are weighted (attention :data:`ATTENTION_WEIGHT`, others 1). The stretch's last
+   period is where the topic's last period falls in the cycle ("where we stand": open
+   end). Where it may start depends on the record:
+
+   * a record that starts high and comes down (:func:`_starts_mid_cycle`) is matched
+     from any point of the cycle (open begin: a record may start mid-cycle);
+   * any other record is matched from the cycle's quiet start (before its attention first
+     reaches :data:`RISE` of its highest): without that, the quiet before a rise matches
+     the quiet aftermath of a bust as well;
+   * a flat record (a chi-square test cannot tell its share from a constant) has not
+     risen: its position is kept within the cycle's trigger phase, with a caveat.
 3. **Distance and similarity.** ``distance`` is the root of the DTW cost divided by the
    longer of the two lengths and by the total weight: the root mean squared difference
    of the z-normalised series per step. ``similarity = max(0, 1 - distance**2 / 2)``,
@@ -69,6 +74,8 @@ PENALTY = 0.5
 ATTENTION_WEIGHT = 2.0
 #: A record whose first two quarters are at most this fraction of its highest attention starts quiet.
 QUIET = 0.2
+#: A cycle's quiet start is the part before its attention first reaches this fraction of its highest.
+RISE = 0.5
 #: Trailing smoothing (periods) applied alike to the topic and the cycle.
 SMOOTH = 2
 #: How many best end positions the spread reports.
@@ -104,7 +111,8 @@ class Analog:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: every attribute; ``stretch`` as ``{"start", "end"}`` labels, ``columns``
-        mapping each topic signal to the cycle series it was matched with."""
+        mapping topic signals to the cycle series that stand for them (those matched on are
+        in ``signals``)."""
         return {"cycle": self.cycle, "name": self.name, "similarity": round(self.similarity, 4),
                 "distance": round(self.distance, 4), "position": self.position,
                 "position_date": self.position_date.isoformat(), "phase": self.phase,
@@ -201,7 +209,7 @@ def compare(traj, cycles=None, *, signals=None, top: int = 3, smooth: int = SMOO
         How many analogs to return, best first.
     begin
         Where a stretch of a cycle may start: ``"open"`` anywhere, ``"quiet"`` only in the
-        cycle's quiet start (before its attention first reaches :data:`QUIET` of its
+        cycle's quiet start (before its attention first reaches :data:`RISE` of its
         highest), ``"auto"`` (default) quiet when the topic's record itself starts quiet,
         open otherwise.
 
@@ -214,7 +222,7 @@ def compare(traj, cycles=None, *, signals=None, top: int = 3, smooth: int = SMOO
 
     if not isinstance(top, int) or top < 1:
         raise UsageError(f"--top must be a whole number >= 1, got {top!r}")
-    if begin not in ("auto", "open", "quiet"):
+    if begin not in ("auto", "open", "quiet"):  # "flat" is set here, never asked for
         raise UsageError(f"begin must be 'auto', 'open' or 'quiet', got {begin!r}")
     if not isinstance(smooth, int) or smooth < 1:
         raise UsageError(f"smooth must be a whole number of periods >= 1, got {smooth!r}")
@@ -264,13 +272,17 @@ def compare(traj, cycles=None, *, signals=None, top: int = 3, smooth: int = SMOO
         caveats.append(f"the last quarter ({out.periods[1]}) is not over at the as-of date; its shares are "
                        "read from the articles so far")
 
-    if begin == "auto":
-        att = _prepare(record, "attention", smooth)
-        head = float(att[:2].mean())
-        begin = "quiet" if head <= QUIET * float(att.max()) else "open"
-        caveats.append(f"the record starts {'quiet' if begin == 'quiet' else 'mid-cycle'} (its first two quarters "
-                       f"at {head / float(att.max()):.0%} of its highest attention): each cycle is matched from "
-                       + ("its own quiet start" if begin == "quiet" else "any point"))
+    flat_p = _flat_p(record)
+    if flat_p > 0.05:
+        begin = "flat"
+        caveats.append(f"the record's attention is flat (a constant share explains it within its noise, chi-square "
+                       f"p = {flat_p:.2f}): it has not risen, so it is placed in each cycle's trigger phase, before "
+                       "the rise (a record begun after a bust would look the same)")
+    elif begin == "auto":
+        mid, why = _starts_mid_cycle(record, smooth)
+        begin = "open" if mid else "quiet"
+        caveats.append(f"the record {'starts mid-cycle' if mid else 'does not start high and come down'} ({why}): "
+                       "each cycle is matched from " + ("any point" if mid else "its own quiet start"))
     results = []
     for cycle in usable:
         got = _match_cycle(record, cycle, enough, smooth=smooth, begin=begin, horizons=horizons,
@@ -284,6 +296,53 @@ def compare(traj, cycles=None, *, signals=None, top: int = 3, smooth: int = SMOO
     return out
 
 
+def _flat_p(record: pd.DataFrame) -> float:
+    """p-value of a chi-square test that the topic's share of articles is constant over the
+    record (periods with articles)."""
+    from scipy.stats import chi2
+
+    k = record["topic_articles"].to_numpy(dtype=float)
+    n = record["articles"].to_numpy(dtype=float)
+    ok = n > 0
+    k, n = k[ok], n[ok]
+    p = k.sum() / n.sum()
+    if p <= 0 or p >= 1 or len(k) < 2:
+        return 1.0
+    stat = float((((k / n - p) ** 2) / (p * (1 - p) / n)).sum())
+    return float(chi2.sf(stat, len(k) - 1))
+
+
+def _starts_mid_cycle(record: pd.DataFrame, smooth: int) -> tuple[bool, str]:
+    """Whether the record starts mid-cycle: its first two quarters at :data:`QUIET` of its
+    highest attention or more, and significantly above (z > 2, pooled counts) the lowest
+    two quarters after them, i.e. it starts high and comes down. A record that starts low,
+    rises or stays flat starts quiet."""
+    att = _prepare(record, "attention", smooth)
+    top = float(att.max())
+    k = record["topic_articles"].to_numpy(dtype=float)
+    n = record["articles"].to_numpy(dtype=float)
+    k1, n1 = k[:2].sum(), n[:2].sum()
+    p1 = k1 / n1 if n1 else 0.0
+    level = p1 / top if top > 0 else 0.0
+    if level < QUIET:
+        return False, f"its first two quarters at {level:.0%} of its highest attention"
+    kk, nn = np.convolve(k[2:], [1, 1], "valid"), np.convolve(n[2:], [1, 1], "valid")
+    ok = nn > 0
+    if not ok.any():
+        return False, "nothing after its first two quarters to compare them with"
+    shares = np.where(ok, kk / np.where(ok, nn, 1), np.inf)
+    j = int(np.argmin(shares))
+    k2, n2 = kk[j], nn[j]
+    pooled = (k1 + k2) / (n1 + n2)
+    se = math.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / n1 + 1 / n2))
+    z = (p1 - k2 / n2) / se
+    if z > 2:
+        return True, (f"its first two quarters at {level:.0%} of its highest attention and above its lowest "
+                      f"later level, z = {z:.1f}")
+    return False, (f"its first two quarters at {level:.0%} of its highest attention but not above its lowest later "
+                   f"level (z = {z:.1f})")
+
+
 def _query_signals(record: pd.DataFrame, wanted: list[str]) -> tuple[list[str], list[str]]:
     """The wanted signals the topic has enough data for, and a note on each left out."""
     keep, notes = [], []
@@ -291,7 +350,7 @@ def _query_signals(record: pd.DataFrame, wanted: list[str]) -> tuple[list[str], 
     for sig in wanted:
         values = pd.to_numeric(record[sig], errors="coerce").to_numpy(dtype=float)
         finite = values[np.isfinite(values)]
-        if len(finite) < MIN_PERIODS or np.nanstd(finite) == 0:
+        if len(finite) < MIN_PERIODS or np.ptp(finite) == 0:
             if sig != "attention":
                 notes.append(f"{sig} (does not vary over the record)")
             continue
@@ -376,14 +435,19 @@ def _match_cycle(record: pd.DataFrame, cycle, signals: list[str], *, smooth: int
         query = query[q_off:]
         n = m
     qz = np.ascontiguousarray(_znorm(query) * root_w)
-    latest_start = m - 1
-    if begin == "quiet":  # the cycle's quiet start: before its attention first reaches QUIET of its highest
+    latest_start = latest_end = m - 1
+    if begin in ("quiet", "flat"):  # the cycle's quiet start: before its attention first reaches RISE of its highest
         att = block[:, 0]
-        latest_start = int(np.argmax(att >= QUIET * att.max()))
+        latest_start = int(np.argmax(att >= RISE * att.max()))
+        if begin == "flat":  # it has not risen: the position lies in the cycle's trigger phase
+            trig = cycle.phases.loc[cycle.phases["phase"] == "trigger", "end"]
+            ends = np.array([p.end_time.date() for p in series.index[lo_i:hi_i + 1]])
+            inside = np.flatnonzero(ends <= trig.iloc[0]) if len(trig) else np.array([], dtype=int)
+            latest_end = int(inside[-1]) if len(inside) else max(latest_start - 1, 0)
     l_min = max(min(MIN_PERIODS, n), math.ceil(n / STRETCH))
     l_max = min(m, math.floor(n * STRETCH))
     cands: list[tuple[int, int]] = []  # (start, end) in block indices
-    for end in range(l_min - 1, m):
+    for end in range(l_min - 1, latest_end + 1):
         for length in range(l_min, min(l_max, end + 1) + 1):
             start = end - length + 1
             if start > latest_start:
@@ -421,7 +485,8 @@ def _match_cycle(record: pd.DataFrame, cycle, signals: list[str], *, smooth: int
         next_turn=_next_turn(cycle, position), after=_after(cycle, pos_i, horizons), spread=spread,
         signals=[sig for sig, _ in pairs], path=[(offset + q_off + i, lo_i + s + j) for i, j in path],
         stretch=(periods.label(index[lo_i + s]), periods.label(position)),
-        columns={sig: col for sig, col in pairs})
+        columns={**{sig: col for sig in DEFAULT_SIGNALS if (col := _cycle_column(cycle, sig)) is not None},
+                 **{sig: col for sig, col in pairs}})
 
 
 def _similarity(msd: float) -> float:
@@ -550,4 +615,4 @@ def overlay_phases(analog: Analog, cycle, laid: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["start", "end", "phase"])
 
 
-__all__ = ["Analog", "Comparison", "DEFAULT_SIGNALS", "compare", "overlay", "overlay_phases"]
+__all__ = ["DEFAULT_SIGNALS", "Analog", "Comparison", "compare", "overlay", "overlay_phases"]

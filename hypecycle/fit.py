@@ -17,7 +17,8 @@ and is unknown (``None``) otherwise.
 
 The fit says it has not converged (``converged=False`` with a ``reason``) when the record
 is too short or too thin, when attention is flat (a constant explains it within its
-noise), when the pulse does not stand out of the noise, when the optimiser fails, or when
+noise), when the pulse does not stand out of the noise (an F-test against the S-curve alone,
+and its height against its standard error), when the optimiser fails, or when
 the peak cannot be placed (its interval is wider than the record, or it runs to the bound
 of where the fit may put it: still rising).
 """
@@ -196,6 +197,11 @@ def fit_counts(labels: list[str], k, n, *, starts: list[dt.date], ends: list[dt.
     kw = {"params": params, "rmse": rmse, "fitted": fitted_all}
     if not np.isfinite(se_mu) or not np.isfinite(se_a):
         return _not("the peak cannot be placed: the fit's uncertainty is undefined", **kw)
+    p_pulse = _pulse_test(t, p_obs, w, res, lower, upper)
+    params["pulse_p"] = p_pulse
+    if p_pulse > 0.05:
+        return _not("no pulse stands out of the noise: an S-curve alone explains attention as well (F-test "
+                    f"p = {p_pulse:.2f}); it rises or levels off without a peak the data can place", **kw)
     if a < 2 * se_a or a < 1e-12:
         return _not("no pulse stands out of the noise: attention rises or falls without a peak the data can "
                     f"place (pulse height {a:.3g} +- {se_a:.2g})", **kw)
@@ -214,15 +220,46 @@ def fit_counts(labels: list[str], k, n, *, starts: list[dt.date], ends: list[dt.
                    peak_passed=passed, **kw)
 
 
+def _pulse_test(t, p_obs, w, full, lower, upper) -> float:
+    """p-value of the F-test of the pulse: does the full model fit better than the Gompertz
+    S-curve alone (same weights) by more than its three extra parameters would by chance?"""
+    from scipy.optimize import least_squares
+    from scipy.stats import f as f_dist
+
+    lo, hi = lower[3:], upper[3:]
+
+    def residuals(q):
+        return (p_obs - _model(t, np.r_[0.0, 1.0, 1.0, q])) / w
+
+    def jac(q):
+        return -_jacobian(t, np.r_[0.0, 1.0, 1.0, q])[:, 3:] / w[:, None]
+
+    span = float(t[-1] + 1)
+    best = None
+    for t0 in (0.25 * span, 0.5 * span, 0.75 * span):
+        q0 = np.clip([float(p_obs.max()), t0, max(1.0, span / 8)], lo + 1e-9, hi - 1e-9)
+        r = least_squares(residuals, q0, jac=jac, bounds=(lo, hi), method="trf", x_scale="jac", max_nfev=400)
+        if best is None or r.cost < best.cost:
+            best = r
+    rss_s, rss_f = 2 * best.cost, 2 * full.cost
+    dof = len(t) - 6
+    if dof <= 0 or rss_f <= 0:
+        return 0.0 if rss_s > rss_f else 1.0
+    stat = max(0.0, (rss_s - rss_f) / 3) / (rss_f / dof)
+    return float(f_dist.sf(stat, 3, dof))
+
+
 def _period_clock(starts: list[dt.date], ends: list[dt.date]):
-    """Map a (fractional) period index to a date: index i is period i's first day, i + 0.5
-    its middle; beyond the record the last period's length is extrapolated."""
+    """Map a (fractional) period index to a date: index i is the middle of period i (its
+    share is read over the whole period), i - 0.5 its first day; beyond the record the
+    median period length is extrapolated."""
     s0 = pd.Timestamp(starts[0])
     lengths = [(e - s).days + 1 for s, e in zip(starts, ends)]
     step = float(np.median(lengths))
 
     def to_date(x: float) -> dt.date:
-        i = int(math.floor(x))
+        x = x + 0.5
+        i = math.floor(x)
         if 0 <= i < len(starts):
             return (pd.Timestamp(starts[i]) + pd.Timedelta(days=(x - i) * lengths[i])).date()
         if i < 0:
@@ -236,12 +273,12 @@ def _period_clock(starts: list[dt.date], ends: list[dt.date]):
 def _date_to_t(d: dt.date, starts: list[dt.date], ends: list[dt.date]) -> float:
     for i, (s, e) in enumerate(zip(starts, ends)):
         if s <= d <= e:
-            return i + ((d - s).days + 1) / ((e - s).days + 1)
-    return float(len(starts)) if d > ends[-1] else 0.0
+            return i - 0.5 + ((d - s).days + 1) / ((e - s).days + 1)
+    return float(len(starts)) - 0.5 if d > ends[-1] else -0.5
 
 
 def _label_at(x: float, labels: list[str]) -> str | None:
-    i = int(math.floor(x))
+    i = math.floor(x + 0.5)
     return labels[i] if 0 <= i < len(labels) else None
 
 

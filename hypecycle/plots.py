@@ -380,7 +380,7 @@ CYCLE_PANELS = (
     ("US IPOs a quarter (the year's count spread)", ("ipo_count",), 1, "step"),
     ("money a quarter, USD bn", ("funding_usd", "ipo_proceeds_usd", "telecom_vc_usd"), 1e-9, "line"),
     ("spending a year, USD bn", ("equipment_spending_usd", "carrier_capex_usd"), 1e-9, "line"),
-    ("market", ("nasdaq", "ipo_first_day_return", "funding_share"), 1, "twin"),
+    ("market and shares (each on its own axis)", ("nasdaq", "ipo_first_day_return", "funding_share"), 1, "twin"),
 )
 
 
