@@ -496,17 +496,20 @@ class TrainingSet:
         return h.hexdigest()[:16]
 
 
-def synthetic_set(n_cycles: int, seed: int, *, groups: Sequence[str] = tuple(FEATURE_GROUPS),
-                  points_per_cycle: int = 6) -> TrainingSet:
-    """Feature rows from seeded synthetic cycles (:mod:`hypecycle.synthetic`): up to
-    ``points_per_cycle`` as-of points per cycle, spread over its phases."""
+def _synthetic_rows(seeds: Sequence[int], groups: Sequence[str], points_per_cycle: int) -> list[tuple]:
+    """(features, phase, group) rows of the cycles drawn with ``seeds``; each cycle's as-of
+    points are chosen with a generator of its own seed, so that the rows do not depend on
+    how cycles are split between processes."""
     from . import synthetic
     from .trajectories import Trajectory
 
-    rng = np.random.default_rng(seed)
-    rows, ys, gs = [], [], []
-    for i in range(n_cycles):
-        cyc = synthetic.draw(seed * 1_000_003 + i, start="2016Q1")
+    out = []
+    for s in seeds:
+        rng = np.random.default_rng([s, 7])
+        # a start year such that the as-of dates fall from the mid-1990s to the 2020s, so that
+        # the reference cycles usable as analogs vary as they do for real labels (none before
+        # the first cycle ended, all three from 2014 on)
+        cyc = synthetic.draw(s, start=f"{int(rng.integers(1994, 2017))}Q1")
         T = len(cyc.phases)
         candidates = np.arange(5, T)
         if not len(candidates):
@@ -522,26 +525,58 @@ def synthetic_set(n_cycles: int, seed: int, *, groups: Sequence[str] = tuple(FEA
                 chosen.append(int(rng.choice(pool)))
         for t in sorted(chosen):
             frame = cyc.frame.iloc[:t + 1].reset_index(drop=True)
-            traj = Trajectory(topic=f"synthetic-{i}", spec={"synthetic": i}, freq="quarter",
+            traj = Trajectory(topic=f"synthetic-{s}", spec={"synthetic": s}, freq="quarter",
                               as_of=frame["end"].iloc[-1], frame=frame)
-            rows.append(trajectory_features(traj, groups=groups))
-            ys.append(str(cyc.phases[t]))
-            gs.append(f"synthetic-{i}")
-    X = pd.DataFrame(rows, columns=feature_names(groups))
-    return TrainingSet(X, np.array(ys, dtype=object), np.array(gs, dtype=object),
-                       np.array(["synthetic"] * len(ys), dtype=object))
+            out.append((trajectory_features(traj, groups=groups), str(cyc.phases[t]), f"synthetic-{s}"))
+    return out
 
 
-def fit_model(train: TrainingSet, *, model: str = "logistic", real_weight: float = 3.0,
+def synthetic_set(n_cycles: int, seed: int, *, groups: Sequence[str] = tuple(FEATURE_GROUPS),
+                  points_per_cycle: int = 4, n_jobs: int = 1) -> TrainingSet:
+    """Feature rows from seeded synthetic cycles (:mod:`hypecycle.synthetic`): up to
+    ``points_per_cycle`` as-of points per cycle, spread over its phases; cycle ``i`` is drawn
+    with seed ``seed * 1_000_003 + i``. ``n_jobs`` processes share the work (the result is the
+    same)."""
+    seeds = [seed * 1_000_003 + i for i in range(n_cycles)]
+    groups = tuple(groups)
+    if n_jobs > 1 and n_cycles >= 20:
+        from joblib import Parallel, delayed
+
+        chunks = [seeds[k::n_jobs * 4] for k in range(n_jobs * 4)]
+        parts = Parallel(n_jobs=n_jobs)(delayed(_synthetic_rows)(c, groups, points_per_cycle) for c in chunks)
+        by_seed = {}
+        for part in parts:
+            for row in part:
+                by_seed.setdefault(row[2], []).append(row)
+        rows = [r for s in seeds for r in by_seed.get(f"synthetic-{s}", [])]
+    else:
+        rows = _synthetic_rows(seeds, groups, points_per_cycle)
+    X = pd.DataFrame([r[0] for r in rows], columns=feature_names(groups))
+    return TrainingSet(X, np.array([r[1] for r in rows], dtype=object), np.array([r[2] for r in rows], dtype=object),
+                       np.array(["synthetic"] * len(rows), dtype=object))
+
+
+def real_weight_for(train: TrainingSet, real_weight: float | str = "balanced") -> float:
+    """The weight of a real example against a synthetic one: a number, or ``"balanced"``, so
+    that the real and the synthetic examples weigh as much in all (at least 1)."""
+    if real_weight != "balanced":
+        return float(real_weight)
+    n_real = int((train.source == "real").sum())
+    n_syn = int((train.source == "synthetic").sum())
+    return max(1.0, n_syn / n_real) if n_real else 1.0
+
+
+def fit_model(train: TrainingSet, *, model: str = "logistic", real_weight: float | str = "balanced",
               random_state: int = 0) -> PhaseClassifier:
-    """Fit a :class:`PhaseClassifier`; real examples weigh ``real_weight`` times a synthetic one."""
-    w = np.where(train.source == "real", real_weight, 1.0)
+    """Fit a :class:`PhaseClassifier`; a real example weighs ``real_weight`` synthetic ones
+    (:func:`real_weight_for`)."""
+    w = np.where(train.source == "real", real_weight_for(train, real_weight), 1.0)
     clf = PhaseClassifier(model=model, random_state=random_state)
     return clf.fit(train.X.to_numpy(dtype=float), train.y, sample_weight=w)
 
 
 def leave_one_topic_out(real: TrainingSet, synthetic: TrainingSet | None = None, *, model: str = "logistic",
-                        real_weight: float = 3.0, random_state: int = 0) -> dict[str, Any]:
+                        real_weight: float | str = "balanced", random_state: int = 0) -> dict[str, Any]:
     """Leave-one-topic-out cross-validation on the real labels: each technology is predicted
     by a model that never saw it (the synthetic rows, if any, are in every training fold).
     The majority-class baseline (of the training fold) and :func:`rule_baseline` are scored

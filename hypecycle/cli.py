@@ -392,12 +392,23 @@ def cmd_train(args) -> int:
 
     groups = tuple(FEATURE_GROUPS)
     train, skipped, lhash = _label_set(args, groups)
+    if args.leave_out:
+        import numpy as np
+
+        out = {t.strip().lower() for raw in args.leave_out for t in raw.split(",") if t.strip()}
+        topics = train.meta["topic"].fillna("").str.lower().to_numpy() if "topic" in train.meta else \
+            np.array([""] * len(train))
+        keep = ~(np.isin(train.groups, list(out)) | np.isin(topics, list(out)))
+        if keep.all():
+            raise UsageError(f"--leave-out {', '.join(sorted(out))}: no label of that technology or topic")
+        train = train.subset(keep)
+        lhash = ""
     if skipped and not args.quiet:
         _err(f"{len(skipped)} label point(s) skipped (no store covers them, or too few articles); "
              "`hypecycle features --verbose` lists them")
     res = train_phase_model(train, n_synthetic=args.synthetic, seed=args.seed, model=args.model,
                             groups=groups, labels_hash=lhash, progress=_progress(args),
-                            evaluate=not args.no_evaluate)
+                            evaluate=not args.no_evaluate, n_jobs=args.processes)
     res.card["command"] = "hypecycle " + " ".join(sys.argv[1:]) if sys.argv else "hypecycle train"
     model_path, card_path = save_model(res.model, args.out, res.card)
     if not args.quiet:
@@ -442,7 +453,7 @@ def cmd_evaluate(args) -> int:
         synth = synthetic_set(td.get("synthetic_cycles", 0), td.get("synthetic_seed", 0),
                               groups=card["feature_groups"]) if td.get("synthetic_cycles") else None
         loto = leave_one_topic_out(train, synth, model=est.get("model", "logistic"),
-                                   real_weight=est.get("real_weight", 3.0))
+                                   real_weight=est.get("real_weight", "balanced"))
         out["leave_one_topic_out"] = {k: v for k, v in loto.items() if k != "predictions"}
     if args.output_format == "json":
         res.pop("predictions", None)
@@ -837,11 +848,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--features", action="append", metavar="TABLE",
                    help="precomputed label features (from `hypecycle features`) instead of --labels/--store")
     p.add_argument("--out", required=True, metavar="FILE.skops", help="where to save the model")
-    p.add_argument("--synthetic", type=int, default=600, metavar="N", help="synthetic cycles (default: 600; 0: none)")
+    p.add_argument("--synthetic", type=int, default=150, metavar="N", help="synthetic cycles (default: 150; 0: none)")
+    p.add_argument("--processes", type=int, default=2, metavar="N",
+                   help="processes computing the synthetic cycles' features (default: 2; the result is the same)")
     p.add_argument("--seed", type=int, default=0, help="seed of the synthetic cycles (default: 0)")
     p.add_argument("--model", choices=("logistic", "boosting"), default="logistic",
                    help="base estimator (default: logistic)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the cross-validation (faster)")
+    p.add_argument("--leave-out", action="append", metavar="TECH",
+                   help="leave out the labels of these technologies or topic ids (comma-separated; repeatable), "
+                        "e.g. to backtest a topic with a model that never saw its labels")
     p.set_defaults(func=cmd_train)
 
     p = label_parser("evaluate", "score a phase model on labels, beside majority and rule baselines",

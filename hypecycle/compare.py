@@ -414,17 +414,13 @@ def _match_cycle(record: pd.DataFrame, cycle, signals: list[str], *, smooth: int
         caveats.append(f"{cycle.id}: matched on {', '.join(s for s, _ in pairs)}; it has no usable series for "
                        f"{', '.join(missing)}")
     series = cycle.series
-    # the cycle's record: from its first to its last period with attention data
-    known = np.flatnonzero(series[pairs[0][1]].notna().to_numpy())
-    if not len(known):
+    prep = _cycle_block(cycle, tuple(c for _, c in pairs), smooth)
+    if prep is None:
         caveats.append(f"{cycle.id}: not compared, its attention series is empty")
         return None
-    lo_i, hi_i = int(known[0]), int(known[-1])
-    part = series.iloc[lo_i:hi_i + 1]
-    block = np.column_stack([_prepare(part, col, smooth) for _, col in pairs])
+    lo_i, hi_i, block, floors = prep
     weights = np.array([ATTENTION_WEIGHT if s == "attention" else 1.0 for s, _ in pairs])
     root_w = np.sqrt(weights)
-    floors = STD_FLOOR * block.std(axis=0)
     query = np.column_stack([_prepare(record, sig, smooth) for sig, _ in pairs])
     n, m = len(query), len(block)
     q_off = 0
@@ -446,17 +442,11 @@ def _match_cycle(record: pd.DataFrame, cycle, signals: list[str], *, smooth: int
             latest_end = int(inside[-1]) if len(inside) else max(latest_start - 1, 0)
     l_min = max(min(MIN_PERIODS, n), math.ceil(n / STRETCH))
     l_max = min(m, math.floor(n * STRETCH))
-    cands: list[tuple[int, int]] = []  # (start, end) in block indices
-    for end in range(l_min - 1, latest_end + 1):
-        for length in range(l_min, min(l_max, end + 1) + 1):
-            start = end - length + 1
-            if start > latest_start:
-                continue
-            cands.append((start, end))
+    cands, stretches = _stretches(cycle, tuple(c for _, c in pairs), smooth, block, floors, root_w, l_min, l_max,
+                                  latest_start, latest_end)
     if not cands:
         caveats.append(f"{cycle.id}: not compared, no stretch of it fits a record of {n} quarters")
         return None
-    stretches = [np.ascontiguousarray(_znorm(block[s:e + 1], floors) * root_w) for s, e in cands]
     window = max(2, math.ceil(WINDOW_FRACTION * max(n, l_max)))
     dists = np.asarray(dtw_ndim.distance_matrix_fast([qz, *stretches], window=window, penalty=PENALTY,
                                                      block=((0, 1), (1, len(stretches) + 1)), compact=True,
@@ -487,6 +477,55 @@ def _match_cycle(record: pd.DataFrame, cycle, signals: list[str], *, smooth: int
         stretch=(periods.label(index[lo_i + s]), periods.label(position)),
         columns={**{sig: col for sig in DEFAULT_SIGNALS if (col := _cycle_column(cycle, sig)) is not None},
                  **{sig: col for sig, col in pairs}})
+
+
+# A cycle's prepared series and its candidate stretches do not depend on the topic: they are
+# kept per cycle object (held, so that its id cannot be reused) for the life of the process.
+_BLOCKS: dict[tuple, tuple] = {}
+_STRETCHES: dict[tuple, tuple] = {}
+_CACHE_MAX = 512
+
+
+def _cycle_block(cycle, cols: tuple[str, ...], smooth: int):
+    """``(first, last, block, floors)``: the cycle's record (from its first to its last period
+    with attention data), its series prepared for alignment, and their std floors."""
+    key = (id(cycle), cols, smooth)
+    hit = _BLOCKS.get(key)
+    if hit is not None and hit[0] is cycle:
+        return hit[1]
+    series = cycle.series
+    known = np.flatnonzero(series[cols[0]].notna().to_numpy())
+    if not len(known):
+        value = None
+    else:
+        lo_i, hi_i = int(known[0]), int(known[-1])
+        part = series.iloc[lo_i:hi_i + 1]
+        block = np.column_stack([_prepare(part, col, smooth) for col in cols])
+        value = (lo_i, hi_i, block, STD_FLOOR * block.std(axis=0))
+    if len(_BLOCKS) > _CACHE_MAX:
+        _BLOCKS.clear()
+    _BLOCKS[key] = (cycle, value)
+    return value
+
+
+def _stretches(cycle, cols, smooth, block, floors, root_w, l_min, l_max, latest_start, latest_end):
+    """The candidate ``(start, end)`` stretches of the cycle and their normalised series."""
+    key = (id(cycle), cols, smooth, l_min, l_max, latest_start, latest_end, tuple(root_w))
+    hit = _STRETCHES.get(key)
+    if hit is not None and hit[0] is cycle:
+        return hit[1]
+    cands: list[tuple[int, int]] = []  # (start, end) in block indices
+    for end in range(l_min - 1, latest_end + 1):
+        for length in range(l_min, min(l_max, end + 1) + 1):
+            start = end - length + 1
+            if start > latest_start:
+                continue
+            cands.append((start, end))
+    stretches = [np.ascontiguousarray(_znorm(block[s:e + 1], floors) * root_w) for s, e in cands]
+    if len(_STRETCHES) > _CACHE_MAX:
+        _STRETCHES.clear()
+    _STRETCHES[key] = (cycle, (cands, stretches))
+    return cands, stretches
 
 
 def _similarity(msd: float) -> float:

@@ -608,23 +608,23 @@ class TrainResult:
     synthetic: Any
 
 
-def train_phase_model(real, *, n_synthetic: int = 600, seed: int = 0, model: str = "logistic",
-                      real_weight: float = 3.0, groups=None, labels_hash: str = "", progress: bool = False,
-                      evaluate: bool = True) -> TrainResult:
+def train_phase_model(real, *, n_synthetic: int = 150, seed: int = 0, model: str = "logistic",
+                      real_weight: float | str = "balanced", groups=None, labels_hash: str = "", progress: bool = False,
+                      evaluate: bool = True, n_jobs: int = 2) -> TrainResult:
     """Train the phase model on real label features plus seeded synthetic cycles, and measure
     what each source of data contributes (leave-one-topic-out on the real labels, with and
     without the synthetic rows; a synthetic held-out test)."""
     import numpy as np
 
     from .classify import (FEATURE_GROUPS, TrainingSet, feature_names, fit_model, full_proba,
-                           leave_one_topic_out, scores, synthetic_set)
+                           leave_one_topic_out, real_weight_for, scores, synthetic_set)
     from .errors import LabelError
 
     groups = tuple(groups or FEATURE_GROUPS)
     if len(real) < 5 or len(np.unique(real.groups)) < 2:
         raise LabelError(f"too few usable labels to train: {len(real)} point(s) over "
                          f"{len(np.unique(real.groups))} technolog(y/ies); need at least 5 over 2")
-    synth = synthetic_set(n_synthetic, seed, groups=groups) if n_synthetic else None
+    synth = synthetic_set(n_synthetic, seed, groups=groups, n_jobs=n_jobs) if n_synthetic else None
     metrics: dict[str, Any] = {}
     if evaluate:
         metrics["real_loto_with_synthetic"] = _strip(leave_one_topic_out(real, synth, model=model,
@@ -638,7 +638,7 @@ def train_phase_model(real, *, n_synthetic: int = 600, seed: int = 0, model: str
             from .labels import PHASES
 
             metrics["real_by_synthetic_only"] = scores(list(real.y), list(np.asarray(PHASES)[pr.argmax(1)]), pr)
-            test = synthetic_set(max(100, n_synthetic // 4), seed + 1, groups=groups)
+            test = synthetic_set(max(40, n_synthetic // 4), seed + 1, groups=groups, n_jobs=n_jobs)
             both = fit_model(TrainingSet.concat([real, synth]), model=model, real_weight=real_weight)
             pt = full_proba(both, test.X.to_numpy(dtype=float))
             metrics["synthetic_heldout"] = scores(list(test.y), list(np.asarray(PHASES)[pt.argmax(1)]), pt)
@@ -652,7 +652,9 @@ def train_phase_model(real, *, n_synthetic: int = 600, seed: int = 0, model: str
         "features": feature_names(groups),
         "feature_groups": list(groups),
         "estimator": {"model": model, "calibration": final.calibration, "cv": final.cv, "C": final.C,
-                      "real_weight": real_weight, "random_state": final.random_state},
+                      "real_weight": real_weight,
+                      "real_weight_used": round(real_weight_for(train, real_weight), 4),
+                      "random_state": final.random_state},
         "training_data": {
             "real_points": int(len(real)), "real_technologies": int(len(np.unique(real.groups))),
             "real_phases": {str(k): int(v) for k, v in zip(*np.unique(real.y, return_counts=True))},
@@ -833,10 +835,10 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
         pick = money if not len(fails) else \
             ranked.loc[sorted(set(money.index[: n_events - 3]) | set(fails.sort_values("date").index[-3:]))]
         for row in pick.sort_values("date").itertuples():
-            events.append({"date": str(row.date), "type": row.type, "company": row.company, "round": row.round,
+            events.append({"date": str(row.date), "type": row.type, "company": row.company, "round": _str(row.round),
                            "amount_usd": _opt(row.amount_usd), "valuation_usd": _opt(row.valuation_usd),
-                           "acquirer": row.acquirer or None, "article_id": row.article_id, "title": row.title,
-                           "reports": int(row.reports), "evidence": row.evidence})
+                           "acquirer": _str(row.acquirer), "article_id": row.article_id, "title": row.title,
+                           "reports": int(row.reports), "evidence": _str(row.evidence)})
     arts = traj.articles
     articles = []
     if len(arts):
@@ -847,7 +849,7 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
         heads = queries.article_heads(store, list(top["article_id"]))
         for row in heads.sort_values("date").itertuples():
             articles.append({"date": str(row.date), "article_id": row.article_id, "title": row.title,
-                             "source": row.source, "url": row.url or None})
+                             "source": _str(row.source), "url": _str(row.url)})
     caveats = list(traj.caveats) + list(notes) + list(pr.notes)
     if call.confidence < 0.5:
         caveats.append(f"low confidence: the most probable phase has {call.confidence:.0%}; read the probabilities, "
@@ -882,6 +884,11 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
     if figures:
         figs = report_figures(pr)
     return report, figs
+
+
+def _str(v) -> str | None:
+    """A text field of a frame, or ``None`` where it is missing (NaN, NA, empty)."""
+    return v if isinstance(v, str) and v else None
 
 
 def _opt(v):

@@ -79,10 +79,17 @@ def _x(frame: pd.DataFrame) -> np.ndarray:
     return pd.to_datetime(frame["start"]).to_numpy()
 
 
-def _band(ax, x, lo, hi, colour: str) -> None:
+#: Intervals of shares among a topic's articles are drawn only where the period has at least
+#: this many topic articles (below it they span most of [0, 1] and hide the series).
+BAND_MIN_ARTICLES = 5
+
+
+def _band(ax, x, lo, hi, colour: str, mask=None) -> None:
     lo = np.asarray(lo, dtype=float)
     hi = np.asarray(hi, dtype=float)
     ok = ~(np.isnan(lo) | np.isnan(hi))
+    if mask is not None:
+        ok &= np.asarray(mask, dtype=bool)
     if ok.any():
         ax.fill_between(x, np.where(ok, lo, np.nan), np.where(ok, hi, np.nan), color=colour, alpha=0.2,
                         linewidth=0, step=None)
@@ -127,16 +134,18 @@ def trajectory_figure(traj, phases: pd.DataFrame | None = None):
     ax.set_ylabel("failure events")
     ax.legend(loc="upper left", fontsize=8)
     ax4 = ax.twinx()
+    enough = f["topic_articles"].to_numpy() >= BAND_MIN_ARTICLES
     for col, colour, name in (("hype", "#d2691e", "hype-cue share"), ("skeptic", "#4b0082", "sceptic-cue share")):
         ax4.plot(x, f[f"{col}_share"] * 100, color=colour, lw=1.3, label=name)
-        _band(ax4, x, f[f"{col}_lo"] * 100, f[f"{col}_hi"] * 100, colour)
+        _band(ax4, x, f[f"{col}_lo"] * 100, f[f"{col}_hi"] * 100, colour, enough)
         ax4.plot(x, f[f"corpus_{col}_share"] * 100, color=colour, lw=0.8, ls=":", label=f"{name}, corpus")
     ax4.set_ylabel("% of topic articles")
-    ax4.legend(loc="upper right", fontsize=7)
+    ax4.legend(loc="upper right", fontsize=7, title=f"95% bands where {BAND_MIN_ARTICLES}+ topic articles",
+               title_fontsize=7)
 
     ax = axes[3]
     ax.plot(x, f["peripheral_share"] * 100, color="#6a5acd", lw=1.3, label="peripheral share (dilution)")
-    _band(ax, x, f["peripheral_lo"] * 100, f["peripheral_hi"] * 100, "#6a5acd")
+    _band(ax, x, f["peripheral_lo"] * 100, f["peripheral_hi"] * 100, "#6a5acd", enough)
     ax.set_ylabel("% of topic articles")
     ax.legend(loc="upper left", fontsize=8)
     ax5 = ax.twinx()

@@ -64,8 +64,9 @@ def test_a_model_learnt_on_synthetic_cycles_beats_chance_on_unseen_ones(synth_se
     pred = np.asarray(PHASES)[proba.argmax(1)]
     s = classify.scores(list(test.y), list(pred), proba)
     majority = max(set(test.y), key=list(test.y).count)
-    assert s["accuracy"] > 0.55 > np.mean(test.y == majority)
-    assert s["brier"] < 0.65 and 0 <= s["ece"] < 0.15
+    baseline = max(np.mean(test.y == majority), np.mean(classify.rule_baseline(test.X) == test.y))
+    assert s["accuracy"] > baseline + 0.15
+    assert s["brier"] < 0.7 and 0 <= s["ece"] < 0.12
 
 
 def test_same_data_and_seed_give_the_same_model(synth_sets, tmp_path):
