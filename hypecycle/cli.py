@@ -408,13 +408,14 @@ def cmd_train(args) -> int:
              "`hypecycle features --verbose` lists them")
     res = train_phase_model(train, n_synthetic=args.synthetic, seed=args.seed, model=args.model,
                             groups=groups, labels_hash=lhash, progress=_progress(args),
-                            evaluate=not args.no_evaluate, n_jobs=args.processes)
+                            evaluate=not args.no_evaluate, n_jobs=args.processes, mix=args.mix)
     res.card["command"] = "hypecycle " + " ".join(sys.argv[1:]) if sys.argv else "hypecycle train"
     model_path, card_path = save_model(res.model, args.out, res.card)
     if not args.quiet:
         m = res.card["metrics"]
+        td = res.card["training_data"]
         lines = [f"trained on {len(train)} real label point(s) over {len(set(train.groups))} technologies and "
-                 f"{res.card['training_data']['synthetic_points']} synthetic point(s); saved {model_path} "
+                 f"{td['synthetic_points']} synthetic point(s) ({td['mix_decision']}); saved {model_path} "
                  f"and {card_path}"]
         for key, name in (("real_loto_with_synthetic", "real labels, LOTO, +synthetic"),
                           ("real_loto_real_only", "real labels, LOTO, real only")):
@@ -854,6 +855,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of the synthetic cycles (default: 0)")
     p.add_argument("--model", choices=("logistic", "boosting"), default="logistic",
                    help="base estimator (default: logistic)")
+    p.add_argument("--mix", choices=("best", "with", "without"), default="best",  # jobs.MIXES
+                   help="keep the synthetic cycles in the final model: best (if they lower the leave-one-topic-out "
+                        "Brier score on the real labels; the default), with, without")
     p.add_argument("--no-evaluate", action="store_true", help="skip the cross-validation (faster)")
     p.add_argument("--leave-out", action="append", metavar="TECH",
                    help="leave out the labels of these technologies or topic ids (comma-separated; repeatable), "

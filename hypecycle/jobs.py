@@ -608,12 +608,21 @@ class TrainResult:
     synthetic: Any
 
 
+#: How ``train`` mixes its sources of data: ``best`` keeps the synthetic cycles only if they
+#: lower the leave-one-topic-out Brier score on the real labels (a proper score: it rewards
+#: both the right phase and honest probabilities); ``with`` and ``without`` force the choice.
+MIXES = ("best", "with", "without")
+
+
 def train_phase_model(real, *, n_synthetic: int = 150, seed: int = 0, model: str = "logistic",
                       real_weight: float | str = "balanced", groups=None, labels_hash: str = "", progress: bool = False,
-                      evaluate: bool = True, n_jobs: int = 2) -> TrainResult:
-    """Train the phase model on real label features plus seeded synthetic cycles, and measure
-    what each source of data contributes (leave-one-topic-out on the real labels, with and
-    without the synthetic rows; a synthetic held-out test)."""
+                      evaluate: bool = True, n_jobs: int = 2, mix: str = "best") -> TrainResult:
+    """Train the phase model on real label features and, if they help, seeded synthetic
+    cycles, and measure what each source of data contributes (leave-one-topic-out on the real
+    labels, with and without the synthetic rows; a synthetic held-out test).
+
+    ``mix`` (:data:`MIXES`) decides whether the final model keeps the synthetic rows; ``best``
+    needs the evaluation and falls back to ``with`` when ``evaluate`` is false."""
     import numpy as np
 
     from .classify import (FEATURE_GROUPS, TrainingSet, feature_names, fit_model, full_proba,
@@ -624,7 +633,8 @@ def train_phase_model(real, *, n_synthetic: int = 150, seed: int = 0, model: str
     if len(real) < 5 or len(np.unique(real.groups)) < 2:
         raise LabelError(f"too few usable labels to train: {len(real)} point(s) over "
                          f"{len(np.unique(real.groups))} technolog(y/ies); need at least 5 over 2")
-    synth = synthetic_set(n_synthetic, seed, groups=groups, n_jobs=n_jobs) if n_synthetic else None
+    wanted = n_synthetic and (evaluate or mix != "without")  # drawn to be measured, or kept
+    synth = synthetic_set(n_synthetic, seed, groups=groups, n_jobs=n_jobs) if wanted else None
     metrics: dict[str, Any] = {}
     if evaluate:
         metrics["real_loto_with_synthetic"] = _strip(leave_one_topic_out(real, synth, model=model,
@@ -638,11 +648,26 @@ def train_phase_model(real, *, n_synthetic: int = 150, seed: int = 0, model: str
             from .labels import PHASES
 
             metrics["real_by_synthetic_only"] = scores(list(real.y), list(np.asarray(PHASES)[pr.argmax(1)]), pr)
-            test = synthetic_set(max(40, n_synthetic // 4), seed + 1, groups=groups, n_jobs=n_jobs)
+            test = synthetic_set(min(40, max(12, n_synthetic)), seed + 1, groups=groups, n_jobs=n_jobs)
             both = fit_model(TrainingSet.concat([real, synth]), model=model, real_weight=real_weight)
             pt = full_proba(both, test.X.to_numpy(dtype=float))
             metrics["synthetic_heldout"] = scores(list(test.y), list(np.asarray(PHASES)[pt.argmax(1)]), pt)
-    train = TrainingSet.concat([real] + ([synth] if synth is not None else []))
+    if mix not in MIXES:
+        raise ValueError(f"mix must be one of {', '.join(MIXES)}, got {mix!r}")
+    use_synth, why = synth is not None, "synthetic cycles requested" if synth is not None else "no synthetic cycles"
+    if synth is not None and mix == "without":
+        use_synth, why = False, "--mix without"
+    elif synth is not None and mix == "with":
+        why = "--mix with"
+    elif synth is not None and not evaluate:
+        why = "--mix best needs the evaluation; without it the synthetic cycles are kept"
+    elif synth is not None:
+        b_with = metrics["real_loto_with_synthetic"]["model"]["brier"]
+        b_without = metrics["real_loto_real_only"]["model"]["brier"]
+        use_synth = b_with < b_without
+        why = (f"leave-one-topic-out Brier on the real labels {b_with:.3f} with the synthetic cycles, "
+               f"{b_without:.3f} without: {'kept' if use_synth else 'left out of the final model'}")
+    train = TrainingSet.concat([real] + ([synth] if use_synth else []))
     final = fit_model(train, model=model, real_weight=real_weight)
     card = {
         "name": "hypecycle phase model",
@@ -659,8 +684,10 @@ def train_phase_model(real, *, n_synthetic: int = 150, seed: int = 0, model: str
             "real_points": int(len(real)), "real_technologies": int(len(np.unique(real.groups))),
             "real_phases": {str(k): int(v) for k, v in zip(*np.unique(real.y, return_counts=True))},
             "labels_hash": labels_hash,
-            "synthetic_cycles": int(n_synthetic), "synthetic_points": int(len(synth)) if synth is not None else 0,
-            "synthetic_seed": seed, "hash": train.digest(),
+            "synthetic_cycles": int(n_synthetic) if use_synth else 0,
+            "synthetic_points": int(len(synth)) if use_synth else 0,
+            "synthetic_cycles_measured": int(n_synthetic) if synth is not None else 0,
+            "synthetic_seed": seed, "mix": mix, "mix_decision": why, "hash": train.digest(),
         },
         "metrics": metrics,
     }
@@ -804,7 +831,7 @@ def _trend(now, before) -> str:
 
 def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: str = "quarter",
                  since: dt.date | None = None, model_path: str | Path | None = None, trust: bool = False,
-                 figures: bool = False, n_events: int = 8, n_articles: int = 6):
+                 figures: bool = False, n_events: int = 5, n_articles: int = 6):
     """The report of a topic as of a date: ``(report dict, figures)``; figures (PNG bytes by
     title) only when asked for (HTML)."""
     from . import queries
@@ -829,11 +856,15 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
     ev = traj.events
     events = []
     if len(ev):
+        # the largest (by amount, a tenth of the valuation added), the latest failures, and the
+        # news of the as-of period (its largest events)
         ranked = ev.assign(_money=ev["amount_usd"].fillna(0) + ev["valuation_usd"].fillna(0) * 0.1)
-        fails = ranked[ranked["type"].isin(["bankruptcy", "shutdown", "layoff"])]
-        money = ranked.sort_values(["_money", "date"], ascending=[False, False]).head(n_events)
-        pick = money if not len(fails) else \
-            ranked.loc[sorted(set(money.index[: n_events - 3]) | set(fails.sort_values("date").index[-3:]))]
+        by_money = ranked.sort_values(["_money", "date"], ascending=[False, False], kind="stable")
+        fails = ranked[ranked["type"].isin(["bankruptcy", "shutdown", "layoff"])].sort_values("date", kind="stable")
+        latest = by_money[by_money["date"] >= f["start"].iloc[end]]
+        chosen = dict.fromkeys([*by_money.index[:n_events], *fails.index[-max(1, n_events // 2):],
+                                *latest.index[:n_events]])
+        pick = ranked.loc[list(chosen)]
         for row in pick.sort_values("date").itertuples():
             events.append({"date": str(row.date), "type": row.type, "company": row.company, "round": _str(row.round),
                            "amount_usd": _opt(row.amount_usd), "valuation_usd": _opt(row.valuation_usd),
@@ -859,8 +890,10 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
         caveats.append(f"the hype-curve fit did not converge: {fit.get('reason')}")
     comparison = pr.comparison.to_dict() if pr.comparison is not None else {"analogs": [], "excluded": [],
                                                                                   "caveats": []}
-    caveats += [c for c in comparison.get("caveats", []) if c not in caveats]
-    metrics = card.get("metrics", {}).get("real_loto_with_synthetic", {}).get("model", {})
+    partial = "is not over at the as-of date"
+    said_partial = any(partial in c for c in caveats)
+    caveats += [c for c in comparison.get("caveats", []) if c not in caveats and not (said_partial and partial in c)]
+    metrics = card.get("metrics", {}).get(_loto_key(card), {}).get("model", {})
     first, last = queries.date_range(store)
     report = {
         "topic": spec.name, "spec": spec.as_dict(), "as_of": traj.as_of.isoformat(), "freq": freq,
@@ -884,6 +917,12 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
     if figures:
         figs = report_figures(pr)
     return report, figs
+
+
+def _loto_key(card: dict) -> str:
+    """The card's leave-one-topic-out figures of the data the model was trained on."""
+    kept = card.get("training_data", {}).get("synthetic_cycles", 0)
+    return "real_loto_with_synthetic" if kept else "real_loto_real_only"
 
 
 def _str(v) -> str | None:

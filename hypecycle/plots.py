@@ -277,6 +277,9 @@ def backtest_figure(bt):
                     s=30, zorder=5, label="label")
     ax2.set_yticks(range(len(order)), list(order))
     ax2.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
 
 # ---------------------------------------------------------------------------------------------
 # comparisons and reference cycles

@@ -19,8 +19,9 @@ stable keys, documented in the README:
     signal moved the model towards the call, log-odds; absent for models without
     coefficients).
 ``evidence``
-    ``events`` (the largest events, with dates, article ids and titles) and ``articles``
-    (representative articles), so a reader can check the call.
+    ``events`` (the largest events, the latest failures and the largest events of the
+    as-of period, with dates, article ids and titles) and ``articles`` (representative
+    articles), so a reader can check the call.
 ``caveats``
     Thin data, low confidence, gaps in the corpus, a fit that did not converge, ...
 ``fit``, ``model``, ``store``
@@ -123,7 +124,7 @@ def to_text(r: dict) -> str:
             lines.append(f"\nhype-curve fit: did not converge ({fit.get('reason')})")
     ev = r["evidence"]
     if ev.get("events"):
-        lines.append("\nlargest events (check them in the articles):")
+        lines.append("\nevents: the largest, the latest failures, the news of the last period (check them in the articles):")
         lines += ["  " + _event_line(e) for e in ev["events"]]
     if ev.get("articles"):
         lines.append("\nrepresentative articles:")
@@ -161,7 +162,7 @@ def to_markdown(r: dict) -> str:
                    f"| {s.get('trend', '')} | {push} |")
     ev = r["evidence"]
     if ev.get("events"):
-        out += ["", "## Largest events", ""] + [f"- {_event_line(e)}" for e in ev["events"]]
+        out += ["", "## Events: the largest, the latest failures, the news of the last period", ""] + [f"- {_event_line(e)}" for e in ev["events"]]
     if ev.get("articles"):
         out += ["", "## Representative articles", ""] + [f"- {a['date']} `{a['article_id']}` {a['title']}"
                                                          for a in ev["articles"]]
@@ -216,7 +217,7 @@ def to_html(r: dict, figures: dict[str, bytes] | None = None) -> str:
     parts.append("</table>")
     ev = r["evidence"]
     if ev.get("events"):
-        parts.append("<h2>Largest events</h2><ul>" + "".join(f"<li>{e(_event_line(x))}</li>" for x in ev["events"])
+        parts.append("<h2>Events: the largest, the latest failures, the news of the last period</h2><ul>" + "".join(f"<li>{e(_event_line(x))}</li>" for x in ev["events"])
                      + "</ul>")
     if ev.get("articles"):
         parts.append("<h2>Representative articles</h2><ul>" + "".join(

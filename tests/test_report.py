@@ -58,7 +58,7 @@ def test_the_json_report_has_its_documented_keys_and_a_sensible_call(reports):
     assert {a["cycle"] for a in r["analogs"]} <= {"telecom-1990s", "dot-com", "cloud-2007"}
     names = {s["name"] for s in r["signals"]}
     assert {"attention", "funding", "failures", "skeptic_share", "peripheral_share"} <= names
-    # the evidence is checkable: the largest events of the topic, with article ids and dates
+    # the evidence is checkable: the largest and the latest events of the topic (the seed is the latest), with article ids and dates
     events = r["evidence"]["events"]
     assert events and all(e["article_id"] and e["date"] for e in events)
     assert any(e["company"] == "Baseten" and e["type"] == "funding" and e["amount_usd"] == 1.5e9 for e in events)
@@ -80,7 +80,7 @@ def test_every_format_tells_the_same_call(reports):
 def test_the_html_page_is_self_contained_and_small(reports):
     page = reports["html"]
     assert len(page.encode("utf-8")) < 2_000_000
-    assert "http://" not in page.split("<body>", 1)[1].split("<h2>Largest events")[0].replace("data:image", "")
+    assert "http://" not in page.split("<body>", 1)[1].split("<h2>Events:")[0].replace("data:image", "")
     assert page.count("<img") >= 2 and "src='data:image/png;base64," in page
 
 

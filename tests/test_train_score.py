@@ -41,16 +41,21 @@ def test_features_train_and_evaluate(corpus, run_cli):
     assert r.returncode == 0, r.stderr
     assert "technologies written" in r.stderr
     model = d / "m.skops"
-    r = run_cli("train", "--features", str(feats), "--synthetic", "40", "--seed", "3", "--out", str(model))
+    r = run_cli("train", "--features", str(feats), "--synthetic", "12", "--seed", "3", "--out", str(model))
     assert r.returncode == 0, r.stderr
     assert "real labels, LOTO" in r.stdout and "majority" in r.stdout and "rule" in r.stdout
     card = json.loads((d / "m.card.json").read_text())
-    assert card["training_data"]["synthetic_cycles"] == 40 and card["features"]
+    assert card["features"] and card["training_data"]["synthetic_cycles_measured"] == 12
     assert set(card["metrics"]) >= {"real_loto_with_synthetic", "real_loto_real_only", "synthetic_heldout"}
-    # deterministic: the same data and seed give the same model predictions
+    # --mix best keeps the synthetic cycles only if they lower the real labels' LOTO Brier score
+    m = card["metrics"]
+    kept = m["real_loto_with_synthetic"]["model"]["brier"] < m["real_loto_real_only"]["model"]["brier"]
+    assert card["training_data"]["synthetic_cycles"] == (12 if kept else 0)
+    assert "Brier" in card["training_data"]["mix_decision"]
+    # deterministic: the same data, seed and mix give the same model predictions
     model2 = d / "m2.skops"
-    assert run_cli("train", "--features", str(feats), "--synthetic", "40", "--seed", "3", "--out", str(model2),
-                   "--no-evaluate", "-q").returncode == 0
+    assert run_cli("train", "--features", str(feats), "--synthetic", "12", "--seed", "3", "--out", str(model2),
+                   "--mix", "with" if kept else "without", "--no-evaluate", "-q").returncode == 0
     a = run_cli("evaluate", "--features", str(feats), "--model", str(model), "--format", "json")
     b = run_cli("evaluate", "--features", str(feats), "--model", str(model2), "--format", "json")
     assert a.returncode == 0, a.stderr
