@@ -313,8 +313,9 @@ class PhaseClassifier(ClassifierMixin, BaseEstimator):
 
 
 class _ScaledModel(ClassifierMixin, BaseEstimator):
-    """Median imputation, scaling and the base model in one estimator that takes
-    ``sample_weight`` (a Pipeline inside CalibratedClassifierCV would drop the weights)."""
+    """Median imputation, clipping to the range seen in training, scaling and the base model in
+    one estimator that takes ``sample_weight`` (a Pipeline inside CalibratedClassifierCV would
+    drop the weights)."""
 
     def __init__(self, model: str = "logistic", C: float = 0.5, random_state: int = 0):
         self.model = model
@@ -337,6 +338,9 @@ class _ScaledModel(ClassifierMixin, BaseEstimator):
         X = np.asarray(X, dtype=float)
         self.impute_ = SimpleImputer(strategy="median", keep_empty_features=True).fit(X)
         Z = self.impute_.transform(X)
+        # the range seen in training: a value beyond it (a curated corpus dense in events, say)
+        # is read as the extreme seen, never extrapolated linearly
+        self.low_, self.high_ = Z.min(axis=0), Z.max(axis=0)
         self.scale_ = StandardScaler().fit(Z, sample_weight=sample_weight)
         self.estimator_ = est.fit(self.scale_.transform(Z), y, sample_weight=sample_weight)
         self.classes_ = self.estimator_.classes_
@@ -344,7 +348,11 @@ class _ScaledModel(ClassifierMixin, BaseEstimator):
 
     def _z(self, X):
         check_is_fitted(self)
-        return self.scale_.transform(self.impute_.transform(np.asarray(X, dtype=float)))
+        return self.scale_.transform(self.clip(self.impute_.transform(np.asarray(X, dtype=float))))
+
+    def clip(self, Z):
+        """Imputed features held to the range seen in training."""
+        return np.clip(Z, self.low_, self.high_)
 
     def predict_proba(self, X):
         return self.estimator_.predict_proba(self._z(X))
@@ -785,6 +793,7 @@ def contributions(model: PhaseClassifier, x: np.ndarray, phase: str) -> dict[int
     for a model without coefficients (boosting)."""
     fitted = getattr(model.model_, "calibrated_classifiers_", None)
     bases = [c.estimator for c in fitted] if fitted is not None else [model.model_]
+    outer = list(getattr(model.model_, "classes_", model.classes_))
     totals = np.zeros(x.shape[-1])
     used = 0
     for base in bases:
@@ -792,15 +801,19 @@ def contributions(model: PhaseClassifier, x: np.ndarray, phase: str) -> dict[int
         if est is None or not hasattr(est, "coef_"):
             return None
         classes = list(est.classes_)
-        if phase not in classes:
+        if phase not in classes and phase in outer and outer.index(phase) in classes:
+            phase_key = outer.index(phase)  # CalibratedClassifierCV fits its folds on encoded labels
+        elif phase in classes:
+            phase_key = phase
+        else:
             continue
-        z = base.scale_.transform(base.impute_.transform(x.reshape(1, -1)))[0]
+        z = base._z(x.reshape(1, -1))[0]
         coef = est.coef_
         if coef.shape[0] == 1:  # two classes: one row, for classes[1]
-            row = coef[0] if classes.index(phase) == 1 else -coef[0]
+            row = coef[0] if classes.index(phase_key) == 1 else -coef[0]
             totals += row * z / 2
         else:
-            totals += (coef[classes.index(phase)] - coef.mean(axis=0)) * z
+            totals += (coef[classes.index(phase_key)] - coef.mean(axis=0)) * z
         used += 1
     if not used:
         return None

@@ -77,6 +77,36 @@ def test_same_data_and_seed_give_the_same_model(synth_sets, tmp_path):
     assert np.array_equal(a, b)
 
 
+def test_contributions_add_up_to_the_log_odds_of_the_called_phase(synth_sets):
+    train, test = synth_sets
+    model = classify.fit_model(train)
+    x = test.X.to_numpy(dtype=float)[7]
+    for phase in PHASES:
+        c = classify.contributions(model, x, phase)
+        assert c is not None and len(c) == x.shape[0]
+        # per fold: decision(phase) - mean decision = sum of contributions + intercept difference
+        want = []
+        for cc in model.model_.calibrated_classifiers_:
+            base = cc.estimator
+            k = list(model.model_.classes_).index(phase)
+            d = base.decision_function(x.reshape(1, -1))[0]
+            b = base.estimator_.intercept_
+            want.append(d[k] - d.mean() - (b[k] - b.mean()))
+        assert sum(c.values()) == pytest.approx(np.mean(want), abs=1e-8)
+
+
+def test_a_feature_beyond_the_training_range_is_not_extrapolated(synth_sets):
+    train, test = synth_sets
+    model = classify.fit_model(train)
+    X = train.X.to_numpy(dtype=float)
+    j = list(train.X.columns).index("funding_rate")
+    x = test.X.to_numpy(dtype=float)[3].copy()
+    x[j] = np.nanmax(X[:, j])
+    far = x.copy()
+    far[j] = 50 * np.nanmax(X[:, j]) + 1
+    assert np.allclose(model.predict_proba(x.reshape(1, -1)), model.predict_proba(far.reshape(1, -1)))
+
+
 def test_metrics_on_a_known_case():
     s = classify.scores(["peak", "trough", "peak", "slope"], ["peak", "peak", "peak", "plateau"],
                         classify.one_hot(["peak", "peak", "peak", "plateau"]))

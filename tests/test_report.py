@@ -56,12 +56,14 @@ def test_the_json_report_has_its_documented_keys_and_a_sensible_call(reports):
     assert r["phase"]["phase"] == max(probs, key=probs.get)
     assert r["analogs"], "the telecom and dot-com cycles had ended by 2026 and are usable analogs"
     assert {a["cycle"] for a in r["analogs"]} <= {"telecom-1990s", "dot-com", "cloud-2007"}
+    assert r["drivers"] and any(s["push"] is not None for s in r["signals"]), "the call says what drove it"
     names = {s["name"] for s in r["signals"]}
     assert {"attention", "funding", "failures", "skeptic_share", "peripheral_share"} <= names
     # the evidence is checkable: the largest and the latest events of the topic (the seed is the latest), with article ids and dates
     events = r["evidence"]["events"]
     assert events and all(e["article_id"] and e["date"] for e in events)
     assert any(e["company"] == "Baseten" and e["type"] == "funding" and e["amount_usd"] == 1.5e9 for e in events)
+    assert any(e["company"] == "SK Hynix" and e["type"] == "ipo" for e in events)
     assert r["evidence"]["articles"]
 
 
