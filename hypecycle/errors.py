@@ -79,6 +79,21 @@ class StoreVersionError(StoreError):
     code = "HC202"
 
 
+class StoreWriteError(StoreError):
+    """A write the file system refused (disk full, file-size limit, read-only or unwritable file).
+
+    The batch being written was rolled back: the store holds what it held before it.
+    """
+
+    code = "HC203"
+
+
+class StoreDamagedError(StoreError):
+    """The store file is truncated, overwritten or otherwise not readable as a database."""
+
+    code = "HC204"
+
+
 class LexiconError(HypecycleError):
     """A lexicon, cue list or other shipped/user data file is malformed."""
 
