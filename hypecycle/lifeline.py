@@ -56,7 +56,7 @@ def die_with_parent(parent: int | None = None, *, interval: float = 0.5) -> bool
     the kernel mechanism (Linux) was set; the polling thread runs in any case. Calling it
     again in the same process does nothing.
     """
-    global _started_for  # noqa: PLW0603 - one watchdog per process
+    global _started_for  # one watchdog per process
     parent = os.getppid() if parent is None else int(parent)
     if _started_for == os.getpid():
         return True
