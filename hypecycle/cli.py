@@ -145,6 +145,7 @@ def cmd_ingest(args) -> int:
         extractor_options=_extractor_kwargs(args), n_process=args.processes,
         batch_size=args.batch_size, rejects_path=args.rejects, on_reject=on_reject,
         progress=(not args.quiet) and sys.stderr.isatty(), wait=args.wait,
+        scheduler=args.scheduler,
     )
     if shown > MAX_REJECTS_SHOWN and not args.quiet:
         more = f"; all are in {args.rejects}" if args.rejects else "; give --rejects FILE to keep them all"
@@ -805,6 +806,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=2000, help="records per committed batch (default: 2000)")
     p.add_argument("--summary-format", choices=("text", "json"), default="text",
                    help="format of the closing summary on stdout")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="extract on a Dask cluster: its scheduler (tcp://HOST:8786), or 'local' for a "
+                        "LocalCluster of --processes workers; this process still writes the store "
+                        "(needs pip install 'hypecycle-news[distributed]')")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("stats", parents=[_store_options(), _output_options()],

@@ -128,6 +128,19 @@ class ExtractionError(HypecycleError):
     exit_code = 1
 
 
+class ClusterError(HypecycleError):
+    """Extraction on a Dask cluster could not start or finish (scheduler unreachable, workers lost)."""
+
+    code = "HC600"
+    exit_code = 7
+
+
+class ClusterMissingError(ClusterError):
+    """``--scheduler`` was given but the optional ``distributed`` extra is not installed."""
+
+    code = "HC601"
+
+
 def iter_error_classes():
     """Yield every error class defined in this module (used to test code uniqueness)."""
     stack = [HypecycleError]
