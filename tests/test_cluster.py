@@ -16,10 +16,10 @@ import pytest
 
 distributed = pytest.importorskip("distributed", reason="the optional 'distributed' extra is not installed")
 
-from hypecycle.cluster import extract_on_cluster  # noqa: E402
-from hypecycle.errors import ClusterError  # noqa: E402
-from hypecycle.extract import extract_many  # noqa: E402
-from hypecycle.ingest import ReadOptions, iter_articles  # noqa: E402
+from hypecycle.cluster import extract_on_cluster
+from hypecycle.errors import ClusterError
+from hypecycle.extract import extract_many
+from hypecycle.ingest import ReadOptions, iter_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "corpora" / "demo" / "ai_briefs.jsonl"
