@@ -116,9 +116,11 @@ def cluster_client(scheduler: str, *, n_workers: int = 2, timeout: float = 10.0)
 
 
 def extract_on_cluster(articles: Iterable[Article], scheduler: str, *, n_workers: int = 2,
-                       batch_size: int = 64, **extractor_kwargs: Any) -> Iterator[Extraction]:
+                       batch_size: int = 64, connect_timeout: float = 10.0,
+                       **extractor_kwargs: Any) -> Iterator[Extraction]:
     """Like :func:`hypecycle.extract.extract_many`, on a Dask cluster: one Extraction per
     article, in input order, with at most two batches per worker in flight.
+    ``connect_timeout`` is how many seconds to try to reach the scheduler.
 
     Raises
     ------
@@ -130,14 +132,14 @@ def extract_on_cluster(articles: Iterable[Article], scheduler: str, *, n_workers
     require_distributed()
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ClusterError(f"batch_size must be a positive integer, got {batch_size!r}")
-    return _run(iter(articles), scheduler, n_workers, batch_size, dict(extractor_kwargs))
+    return _run(iter(articles), scheduler, n_workers, batch_size, dict(extractor_kwargs), connect_timeout)
 
 
 def _run(it: Iterator[Article], scheduler: str, n_workers: int, batch_size: int,
-         options: dict[str, Any]) -> Iterator[Extraction]:
+         options: dict[str, Any], connect_timeout: float) -> Iterator[Extraction]:
     from distributed import KilledWorker
 
-    with cluster_client(scheduler, n_workers=n_workers) as client:
+    with cluster_client(scheduler, n_workers=n_workers, timeout=connect_timeout) as client:
         workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})) or n_workers)
         window = 2 * workers
         pending: deque = deque()

@@ -96,7 +96,7 @@ def test_missing_dask_gives_the_install_hint(tmp_path, cli_command):
 
 def test_unreachable_scheduler_is_a_clear_error(demo_articles):
     with pytest.raises(ClusterError, match=r"\[HC600\] cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
-        list(extract_on_cluster(demo_articles[:5], "tcp://127.0.0.1:9"))
+        list(extract_on_cluster(demo_articles[:5], "tcp://127.0.0.1:9", connect_timeout=2))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; Linux only")
