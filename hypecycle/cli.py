@@ -145,6 +145,7 @@ def cmd_ingest(args) -> int:
         extractor_options=_extractor_kwargs(args), n_process=args.processes,
         batch_size=args.batch_size, rejects_path=args.rejects, on_reject=on_reject,
         progress=(not args.quiet) and sys.stderr.isatty(), wait=args.wait,
+        scheduler=args.scheduler,
     )
     if shown > MAX_REJECTS_SHOWN and not args.quiet:
         more = f"; all are in {args.rejects}" if args.rejects else "; give --rejects FILE to keep them all"
@@ -722,6 +723,46 @@ def _add_compare_commands(sub) -> None:
     p.set_defaults(func=cmd_cycles)
 
 
+def cmd_export(args) -> int:
+    from .exchange import export_parquet
+
+    manifest = export_parquet(args.store, args.parquet, overwrite=args.overwrite, wait=args.wait)
+    if not args.quiet:
+        rows = ", ".join(f"{t} {v['rows']}" for t, v in manifest["tables"].items())
+        print(f"exported to {args.parquet} (partitioned by month): {rows}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .exchange import import_parquet
+
+    counts = import_parquet(args.folder, args.store, wait=args.wait)
+    if not args.quiet:
+        print(f"imported into {args.store}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+    return 0
+
+
+def _add_exchange_commands(sub) -> None:
+    p = sub.add_parser("export", parents=[_store_options()],
+                       help="write the store as Parquet partitioned by month (for Dask, Spark, pandas, DuckDB)",
+                       description="Write every table of the store under DIR: dated tables (articles, duplicates, "
+                                   "events, mentions, extracted with its cue counts) as DIR/TABLE/month=YYYY-MM/"
+                                   "*.parquet, the others as DIR/TABLE/data.parquet, and a manifest "
+                                   "DIR/hypecycle-export.json. `hypecycle import DIR` reads it back.")
+    p.add_argument("--parquet", required=True, metavar="DIR", help="folder to write (new or empty)")
+    p.add_argument("--overwrite", action="store_true", help="replace DIR if it holds something")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", parents=[_store_options()],
+                       help="read a Parquet export back into a new store",
+                       description="Read a folder written by `hypecycle export --parquet` into a new (or empty) "
+                                   "store, every table in one transaction; the round trip loses nothing.")
+    p.add_argument("folder", metavar="DIR", help="the export folder")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    p.set_defaults(func=cmd_import)
+
+
 # ---------------------------------------------------------------------------------------------
 # parser
 # ---------------------------------------------------------------------------------------------
@@ -766,6 +807,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=2000, help="records per committed batch (default: 2000)")
     p.add_argument("--summary-format", choices=("text", "json"), default="text",
                    help="format of the closing summary on stdout")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="extract on a Dask cluster: its scheduler (tcp://HOST:8786), or 'local' for a "
+                        "LocalCluster of --processes workers; this process still writes the store "
+                        "(needs pip install 'hypecycle-news[distributed]')")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("stats", parents=[_store_options(), _output_options()],
@@ -956,6 +1001,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-columns", action="store_true", help="show every column in the table output")
     p.set_defaults(func=cmd_trajectory)
     _add_compare_commands(sub)
+    _add_exchange_commands(sub)
     return parser
 
 

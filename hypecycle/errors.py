@@ -79,6 +79,21 @@ class StoreVersionError(StoreError):
     code = "HC202"
 
 
+class StoreWriteError(StoreError):
+    """A write the file system refused (disk full, file-size limit, read-only or unwritable file).
+
+    The batch being written was rolled back: the store holds what it held before it.
+    """
+
+    code = "HC203"
+
+
+class StoreDamagedError(StoreError):
+    """The store file is truncated, overwritten or otherwise not readable as a database."""
+
+    code = "HC204"
+
+
 class LexiconError(HypecycleError):
     """A lexicon, cue list or other shipped/user data file is malformed."""
 
@@ -111,6 +126,19 @@ class ExtractionError(HypecycleError):
 
     code = "HC500"
     exit_code = 1
+
+
+class ClusterError(HypecycleError):
+    """Extraction on a Dask cluster could not start or finish (scheduler unreachable, workers lost)."""
+
+    code = "HC600"
+    exit_code = 7
+
+
+class ClusterMissingError(ClusterError):
+    """``--scheduler`` was given but the optional ``distributed`` extra is not installed."""
+
+    code = "HC601"
 
 
 def iter_error_classes():

@@ -64,7 +64,8 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
                  options: ReadOptions | None = None, extract: bool = True,
                  extractor_options: dict[str, Any] | None = None, n_process: int = 2,
                  batch_size: int = 2000, rejects_path: str | Path | None = None,
-                 on_reject=None, progress: bool = False, wait: float = 0.0) -> IngestSummary:
+                 on_reject=None, progress: bool = False, wait: float = 0.0,
+                 scheduler: str | None = None) -> IngestSummary:
     """Ingest corpus files into a store, deduplicating, extracting and committing per batch.
 
     Each batch of ``batch_size`` input records is written, with its extractions, in
@@ -89,10 +90,18 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
         Called with each :class:`Reject` as it happens (the CLI prints the first few).
     progress
         Show a progress bar on stderr.
+    scheduler
+        Extract on a Dask cluster: its scheduler's address, or ``"local"`` for a
+        LocalCluster of ``n_process`` workers (:mod:`hypecycle.cluster`). This process
+        still writes the store.
     """
     from .store import Store
 
     options = options or ReadOptions()
+    if scheduler is not None and extract:
+        from .cluster import require_distributed
+
+        require_distributed()  # the install hint before anything is read or written
     inputs = [str(p) for p in paths]
     # validate before the store is touched
     items = iter_located(inputs, options)
@@ -145,7 +154,7 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
                 for plan in plans():
                     account(plan)
             else:
-                _extract_and_write(plans(), account, extractor_options or {}, n_process)
+                _extract_and_write(plans(), account, extractor_options or {}, n_process, scheduler)
             summary.seconds = _now() - started
             store.record_run(started_wall, inputs, summary.as_dict(), summary.seconds)
     finally:
@@ -156,11 +165,18 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
     return summary
 
 
-def _extract_and_write(plans: Iterator, account, extractor_options: dict[str, Any], n_process: int) -> None:
+def _extract_and_write(plans: Iterator, account, extractor_options: dict[str, Any], n_process: int,
+                       scheduler: str | None = None) -> None:
     """Feed the new articles of each plan to extraction; write a plan once all its results are back."""
     from collections import deque
 
     from .extract import extract_many
+
+    if scheduler is not None:
+        from .cluster import extract_on_cluster
+
+        def extract_many(arts, n_process, **kw):  # noqa: F811 - the same contract, on a cluster
+            return extract_on_cluster(arts, scheduler, n_workers=n_process, **kw)
 
     waiting: deque = deque()
 

