@@ -390,7 +390,7 @@ def test_bare_funding_needs_startup_talk(ex: Extractor, text: str, weak: str) ->
     from hypecycle.extract.events import Draft
 
     d = Draft("funding", "Orbisol", True, evidence=text)
-    ex._confirm_funding([d], "", text)  # noqa: SLF001 - the rule on one draft with no money, round or investor
+    ex.story._confirm_funding([d], "", text)  # noqa: SLF001 - the rule on one draft with no money, round or investor
     assert d.weak == weak
 
 
