@@ -127,6 +127,8 @@ class Draft:
     #: "" for a report of the event; "hedge" (could, may consider, if ...) or "ref" (a definite
     #: reference such as "the job cuts") only add fields to a reported event of the same type.
     weak: str = ""
+    #: Mentions merged into this draft and the sentences they came from (set by the story).
+    mentions: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -198,6 +198,11 @@ class Extractor:
         Cue lexicon for :class:`hypecycle.extract.topics.CueMatcher` (default: shipped).
     max_chars : int
         Longer texts are cut to this many characters, with a warning in the result.
+    news_model : "auto", "none", None or Path
+        The learned model deciding which candidate events are the story's news
+        (:mod:`hypecycle.extract.news`): ``"auto"`` the shipped one when its file is present,
+        else the rules alone (the documented fallback); ``"none"``/``None`` the rules alone;
+        a path, that JSON model file.
 
     Raises
     ------
@@ -215,6 +220,7 @@ class Extractor:
         terms: list[str] | None = None,
         cues: Path | None = None,
         max_chars: int = 1_000_000,
+        news_model: str | Path | None = "auto",
     ) -> None:
         if model not in MODELS:
             raise ExtractionError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}.")
@@ -223,7 +229,7 @@ class Extractor:
         import spacy
 
         self._settings = {"model": model, "lexicons": lexicons, "terms": terms, "cues": cues,
-                          "max_chars": max_chars}
+                          "max_chars": max_chars, "news_model": news_model}
         self.model = model
         self.max_chars = max_chars
         self.nlp = spacy.blank("en")
@@ -256,7 +262,13 @@ class Extractor:
                 self.cues = self._fallback("cue", exc, {"hype": 0, "skeptic": 0})
 
         self.counter = MentionCounter(self.nlp, self.topics, self.cues)
-        self.story = StoryReader(self.nlp, self.ner, self.rules, self.fx, self.vocab)
+        #: the learned news model (hypecycle.extract.news), or None: the rules alone decide
+        self.news = None
+        if news_model is not None and news_model != "none":
+            from hypecycle.extract.news import load_news_model
+
+            self.news = load_news_model(self.rules.types_in, None if news_model == "auto" else news_model)
+        self.story = StoryReader(self.nlp, self.ner, self.rules, self.fx, self.vocab, self.news)
 
     def _fallback(self, what: str, exc: Exception, empty: dict[str, Any]) -> _NullMatcher:
         """Count nothing when the shipped default lexicon is missing (a packaging problem)."""

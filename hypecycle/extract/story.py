@@ -47,17 +47,24 @@ class StoryReader:
         Yearly exchange rates, for ``amount_usd``.
     vocab : NameVocab
         The company-name vocabulary.
+    news : NewsModel, optional
+        The learned model (:mod:`hypecycle.extract.news`) deciding which candidate events are
+        the story's news; without it the rules decide (asides are dropped).
     """
 
-    def __init__(self, nlp: Any, ner: Any, rules: Any, fx: Any, vocab: Any) -> None:
+    def __init__(self, nlp: Any, ner: Any, rules: Any, fx: Any, vocab: Any, news: Any = None) -> None:
         self.nlp = nlp
         self.ner = ner
         self.rules = rules
         self.fx = fx
         self.vocab = vocab
+        self.news = news
+        #: With a news model: the last story's candidate events and their features.
+        self.last_candidates: list[tuple[Event, dict[str, float]]] = []
 
     def events(self, title: str, text: str, year: int) -> tuple[Event, ...]:
         """Events of one article (title and body); see :meth:`Extractor.extract`."""
+        self.last_candidates = []
         body = _DATELINE.sub(lambda m: " " * len(m.group(0)), text, count=1)
         body = _TICKER.sub(lambda m: " " * len(m.group(0)), body)
         low = body.lower()
@@ -121,7 +128,14 @@ class StoryReader:
             self._headline_story(drafts, tdrafts, state, title)
         drafts = [d for d in drafts if not _opening_word(d.company, body)]
         gaz = [(si, c.text) for si in sorted(state.cache) for c in state.cache[si].cands if not c.person]
-        return tuple(self._finish(drafts + tdrafts, year, gaz))
+        if self.news is None:
+            return tuple(e for e, _d in self._finish(drafts + tdrafts, year, gaz))
+        # the learned news model decides which candidates are the story's news: the reported events,
+        # and the events only weak mentions state (asides, hedged, plain money, references)
+        pairs = self._finish(drafts + tdrafts, year, gaz, candidates=True)
+        feats = [self.news.features(d, e, state, title, body, pairs) for e, d in pairs]
+        self.last_candidates = list(zip((e for e, _d in pairs), feats))
+        return tuple(e for (e, _d), f in zip(pairs, feats) if self.news.is_news(f))
 
     # -- internals -----------------------------------------------------------------------
     def _amount_nearby(self, drafts: list[Draft], state: _State) -> None:
@@ -258,6 +272,8 @@ class StoryReader:
             # "its first earnings since going public": a "since" clause names a past event, not the news
             low = _SINCE_CLAUSE.sub(" ", sent.text.lower())
             units.append((low, [normalise_company(c.text) for c in sent.cands], self.rules.types_in(low)))
+        if not any(types for _low, _names, types in units):
+            return  # headline and lead report no event (a column, an analysis, a round-up): the body's news stands
         for d in drafts:
             if d.sentence <= _LEAD or d.weak:
                 continue
@@ -331,7 +347,8 @@ class StoryReader:
                     if x not in d.investors and x.lower() != d.company.lower():
                         d.investors.append(x)
 
-    def _finish(self, drafts: list[Draft], year: int, gazetteer: list[tuple[int, str]] = ()) -> list[Event]:
+    def _finish(self, drafts: list[Draft], year: int, gazetteer: list[tuple[int, str]] = (), *,
+                candidates: bool = False) -> list[tuple[Event, Draft]]:
         """Merge drafts into events: one per type and company, aliases resolved, weak drafts folded in.
 
         ``gazetteer`` holds the names of the parsed sentences as ``(sentence, name)``. A
@@ -339,7 +356,9 @@ class StoryReader:
         lead, then the headline, then later sentences are merged in that order, so fields
         stated early win. A hedged draft (``weak="hedge"``) or a definite reference
         (``"ref"``) only fills fields of a reported event of the same type and company; a
-        reference with no reported event of its type stands for one.
+        reference with no reported event of its type stands for one. With ``candidates``, a
+        weak draft with no reported event of its type and company stands for one too (the news
+        model then decides); each event comes with the draft it was merged into.
         """
         book = _AliasBook(gazetteer)
         for d in drafts:
@@ -368,23 +387,25 @@ class StoryReader:
                 continue
             old = merged.get(key)
             if old is None:
-                if not d.weak or (d.weak == "ref" and d.type not in types):
+                if not d.weak or (d.weak == "ref" and d.type not in types) or candidates:
                     merged[key] = d
+                    d.mentions.append(d.sentence)
                 continue
             _fill(old, d)
+            old.mentions.append(d.sentence)
         ipo_cos = {k[1] for k in merged if k[0] == "ipo"}
         out = []
         for (typ, norm), d in merged.items():
             if typ == "funding" and norm in ipo_cos and d.round is None and not d.investors:
                 continue
             inv = tuple(x for x in d.investors if not same_company(normalise_company(x), norm))
-            out.append(Event(
+            out.append((Event(
                 type=d.type, company=d.company, round=d.round, amount=d.amount, currency=d.currency,
                 amount_usd=self.fx.to_usd(d.amount, d.currency, year), valuation=d.valuation,
                 valuation_usd=self.fx.to_usd(d.valuation, d.valuation_currency or d.currency, year),
                 investors=inv, acquirer=d.acquirer, count=d.count, status=d.status,
                 evidence=d.evidence.strip()[:600],
-            ))
+            ), d))
         return out
 
 
