@@ -100,11 +100,20 @@ def _fit(X, y, C):
     return sc, lr
 
 
+def _exact(p: dict, f: dict) -> bool:
+    """:func:`hypecycle.extract.news.exact_event` on a candidate's dict and features (kept by the rules)."""
+    if not f["reported"]:
+        return False
+    if p["type"] == "funding":
+        return "amount" in p and ("round" in p or bool(p.get("investors")))
+    return p["type"] == "ipo" and "amount" in p and "status" in p
+
+
 def _score(rows, keep_lists) -> tuple[float, float, float, int, int, int]:
     tp, fp, fn = defaultdict(int), defaultdict(int), defaultdict(int)
     fields: dict = defaultdict(lambda: [0, 0])
     for r, keep in zip(rows, keep_lists):
-        pred = [p for p, k in zip(r[3], keep) if k]
+        pred = [p for p, k, f in zip(r[3], keep, r[4]) if k or _exact(p, f)]
         ea.score_article(r[1], r[2], pred, (tp, fp, fn, fields, []))
     T, F, N = sum(tp.values()), sum(fp.values()), sum(fn.values())
     return (*ea._prf(T, F, N), T, F, N)

@@ -112,6 +112,17 @@ def candidate_features(d: Any, e: Any, state: Any, title: str, body: str, pairs:
     return f
 
 
+def exact_event(e: Any, d: Any) -> bool:
+    """True for a candidate the rules state exactly, which is kept whatever the model says: a
+    reported funding round with its amount and its round or investors, or an IPO with its size
+    and status."""
+    if d.weak:
+        return False
+    if e.type == "funding":
+        return e.amount is not None and (e.round is not None or bool(e.investors))
+    return e.type == "ipo" and e.amount is not None and e.status is not None
+
+
 class NewsModel:
     """A logistic regression over :func:`candidate_features`, read from plain JSON.
 

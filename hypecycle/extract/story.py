@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, gapped_name, normalise_company,
                                          person_words, same_company)
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT
+from hypecycle.extract.news import exact_event
 from hypecycle.extract.sentences import LEAD as _LEAD
 from hypecycle.extract.sentences import split_sentences
 from hypecycle.schema import Event
@@ -135,7 +136,9 @@ class StoryReader:
         pairs = self._finish(drafts + tdrafts, year, gaz, candidates=True)
         feats = [self.news.features(d, e, state, title, body, pairs) for e, d in pairs]
         self.last_candidates = list(zip((e for e, _d in pairs), feats))
-        return tuple(e for (e, _d), f in zip(pairs, feats) if self.news.is_news(f))
+        # rules stay where they are exact: a reported round with its money and its round or investors,
+        # an IPO with its size and status (the model learned from news where few such events occur)
+        return tuple(e for (e, d), f in zip(pairs, feats) if self.news.is_news(f) or exact_event(e, d))
 
     # -- internals -----------------------------------------------------------------------
     def _amount_nearby(self, drafts: list[Draft], state: _State) -> None:
