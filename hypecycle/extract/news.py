@@ -56,17 +56,18 @@ def candidate_features(d: Any, e: Any, state: Any, title: str, body: str, pairs:
     "aside", "hedge", "plain", "ref"); ``pairs`` are all the story's candidates;
     ``types_in`` maps lower-case text to the event types it speaks of.
     """
+    story = getattr(state, "news_story", None)
+    if story is None:  # what every candidate of the story shares, computed once
+        low_title = title.lower()
+        lead_low = " ".join(state.body[a:b] for a, b in state.spans[:2]).lower()
+        story = state.news_story = (low_title, types_in(low_title), types_in(lead_low), body.lower())
+    low_title, head_types, lead_types, body_low = story
     n_sent = max(len(state.spans), 1)
     sents = [s for s in d.mentions] or [d.sentence]
     first = min((s for s in sents if s >= 0), default=-1)
     in_head = any(s < 0 for s in sents)
-    low_title = title.lower()
-    lead_low = " ".join(state.body[a:b] for a, b in state.spans[:2]).lower()
-    head_types = types_in(low_title)
-    lead_types = types_in(lead_low)
     word = _word(e.company)
     ev = e.evidence.lower()
-    body_low = body.lower()
     mentions = body_low.count(word) if len(word) >= 2 else 0
     same_type = sum(1 for x, _d in pairs if x.type == e.type)
     f: dict[str, float] = {f"type_{t}": float(e.type == t) for t in EVENT_TYPES}

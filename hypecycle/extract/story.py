@@ -558,6 +558,8 @@ class _State:
         self._common: set[str] | None = None
         self._named: set[str] | None = None
         self._people: set[str] | None = None
+        #: what the news model's features share across the story's candidates (set by it)
+        self.news_story: Any = None
 
     @property
     def common(self) -> set[str]:
