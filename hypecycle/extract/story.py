@@ -275,11 +275,18 @@ class StoryReader:
             # "its first earnings since going public": a "since" clause names a past event, not the news
             low = _SINCE_CLAUSE.sub(" ", sent.text.lower())
             units.append((low, [normalise_company(c.text) for c in sent.cands], self.rules.types_in(low)))
-        if not any(types for _low, _names, types in units):
-            return  # headline and lead report no event (a column, an analysis, a round-up): the body's news stands
+        # headline and lead report no event (a column, an analysis, a round-up): the body's news stands,
+        # unless the headline is about the event's company and something else ("Orbisol profit rises")
+        no_news = not any(types for _low, _names, types in units)
+        head_low, head_names = units[0][0], units[0][1]
         for d in drafts:
             if d.sentence <= _LEAD or d.weak:
                 continue
+            if no_news:
+                n = normalise_company(d.company)
+                if not n or not (n in head_low or any(m and (same_company(n, m) or same_company(m, n))
+                                                      for m in head_names)):
+                    continue
             if _NEWS_ANCHOR.search(state.sent(d.sentence).text.lower()):
                 continue
             n = normalise_company(d.company)
