@@ -230,10 +230,12 @@ def cmd_extract(args) -> int:
 
 
 def cmd_events(args) -> int:
+    from .schema import EVENT_COLUMNS
     from .store import Store
 
     with Store(args.store, read_only=True, wait=args.wait) as store:
         frame = store.events(types=args.type, since=args.since, until=args.until, company=args.company)
+    frame = frame[list(EVENT_COLUMNS)]  # the one column list (hypecycle.schema.EVENT_FIELDS)
     if args.output_format == "table":
         frame = frame.drop(columns=["evidence"]) if not args.evidence else frame
     _emit(frame, args)

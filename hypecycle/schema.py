@@ -13,11 +13,20 @@ from typing import Any
 
 EVENT_TYPES = ("funding", "ipo", "acquisition", "bankruptcy", "shutdown", "layoff")
 
-#: Columns of event frames (``hypecycle events``); ``investors`` is "; "-joined in CSV.
-EVENT_COLUMNS = (
-    "article_id", "date", "type", "company", "round", "amount", "currency", "amount_usd",
-    "valuation", "valuation_usd", "investors", "acquirer", "count", "status", "evidence",
+#: The one definition of an event's fields, in order, with their kind: ``str``, ``float``,
+#: ``int`` or ``list`` (of strings). :class:`Event` has these fields; the store's ``events``
+#: table, its Arrow schema and its frame, the CLI's ``events`` output and the JSON Schema
+#: (``data/extraction.schema.json``, checked by tests/test_contracts.py) are built from or
+#: checked against it.
+EVENT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("type", "str"), ("company", "str"), ("round", "str"), ("amount", "float"), ("currency", "str"),
+    ("amount_usd", "float"), ("valuation", "float"), ("valuation_usd", "float"), ("investors", "list"),
+    ("acquirer", "str"), ("count", "int"), ("status", "str"), ("evidence", "str"), ("topics", "list"),
 )
+EVENT_FIELD_NAMES: tuple[str, ...] = tuple(name for name, _kind in EVENT_FIELDS)
+#: Columns of event frames (``hypecycle events``): the article, its date and every event
+#: field but ``topics``; ``investors`` is "; "-joined in CSV.
+EVENT_COLUMNS: tuple[str, ...] = ("article_id", "date") + tuple(n for n in EVENT_FIELD_NAMES if n != "topics")
 
 
 @dataclass(frozen=True, slots=True)

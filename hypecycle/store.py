@@ -30,7 +30,7 @@ import duckdb
 
 from .errors import (StoreDamagedError, StoreError, StoreLockedError, StoreVersionError, StoreWriteError,
                      UsageError)
-from .schema import Article, Extraction, Reject
+from .schema import EVENT_COLUMNS, EVENT_FIELD_NAMES, EVENT_FIELDS, Article, Extraction, Reject
 
 #: The schema this release writes. A store of an older version is migrated in place when it
 #: is opened (:data:`MIGRATIONS`), so a new release never needs the corpus re-ingested.
@@ -49,6 +49,9 @@ MIGRATIONS: dict[str, list[str]] = {
     ],
 }
 
+#: SQL type of each kind of :data:`hypecycle.schema.EVENT_FIELDS`.
+_SQL_TYPES = {"str": "VARCHAR", "float": "DOUBLE", "int": "BIGINT", "list": "VARCHAR[]"}
+
 _DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     """CREATE TABLE IF NOT EXISTS articles (
@@ -65,11 +68,8 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS extracted (
         article_id VARCHAR PRIMARY KEY, extractor VARCHAR, hype INTEGER, skeptic INTEGER,
         n_events INTEGER, warnings VARCHAR[])""",
-    """CREATE TABLE IF NOT EXISTS events (
-        article_id VARCHAR NOT NULL, date DATE NOT NULL, seq INTEGER NOT NULL, type VARCHAR NOT NULL,
-        company VARCHAR, round VARCHAR, amount DOUBLE, currency VARCHAR, amount_usd DOUBLE,
-        valuation DOUBLE, valuation_usd DOUBLE, investors VARCHAR[], acquirer VARCHAR,
-        count BIGINT, status VARCHAR, evidence VARCHAR, topics VARCHAR[])""",
+    "CREATE TABLE IF NOT EXISTS events (article_id VARCHAR NOT NULL, date DATE NOT NULL, seq INTEGER NOT NULL, "
+    + ", ".join(f"{n} {_SQL_TYPES[k]}" + (" NOT NULL" if n == "type" else "") for n, k in EVENT_FIELDS) + ")",
     """CREATE TABLE IF NOT EXISTS mentions (
         article_id VARCHAR NOT NULL, date DATE NOT NULL, topic VARCHAR NOT NULL,
         term VARCHAR NOT NULL, count INTEGER NOT NULL, lead INTEGER)""",
@@ -454,9 +454,9 @@ class Store:
         if company:
             where.append("(e.company ILIKE ? OR e.acquirer ILIKE ?)")
             params += [f"%{company}%", f"%{company}%"]
-        sql = ("SELECT e.article_id, e.date, e.type, e.company, e.round, e.amount, e.currency, e.amount_usd,"
-               " e.valuation, e.valuation_usd, array_to_string(e.investors, '; ') AS investors, e.acquirer,"
-               " e.count, e.status, e.evidence FROM events e"
+        cols = ", ".join("array_to_string(e.investors, '; ') AS investors" if c == "investors" else f"e.{c}"
+                         for c in EVENT_COLUMNS)
+        sql = (f"SELECT {cols} FROM events e"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.date, e.article_id, e.seq")
         return self.con.execute(sql, params).df()
 
@@ -597,8 +597,7 @@ def term_pattern(term: str) -> str:
     return f"(?i){start}{body}{end}"
 
 
-_EVENT_FIELDS = ("type", "company", "round", "amount", "currency", "amount_usd", "valuation",
-                 "valuation_usd", "investors", "acquirer", "count", "status", "evidence", "topics")
+_EVENT_FIELDS = EVENT_FIELD_NAMES
 
 
 @functools.lru_cache(maxsize=None)
@@ -615,10 +614,8 @@ def _arrow_schema(table: str):
         "rejects": [("origin", s), ("location", s), ("reason", s)],
         "extracted": [("article_id", s), ("extractor", s), ("hype", i32), ("skeptic", i32),
                       ("n_events", i32), ("warnings", ls)],
-        "events": [("article_id", s), ("date", d), ("seq", i32), ("type", s), ("company", s), ("round", s),
-                   ("amount", f), ("currency", s), ("amount_usd", f), ("valuation", f), ("valuation_usd", f),
-                   ("investors", ls), ("acquirer", s), ("count", i64), ("status", s), ("evidence", s),
-                   ("topics", ls)],
+        "events": [("article_id", s), ("date", d), ("seq", i32)]
+                  + [(n, {"str": s, "float": f, "int": i64, "list": ls}[k]) for n, k in EVENT_FIELDS],
         "mentions": [("article_id", s), ("date", d), ("topic", s), ("term", s), ("count", i32), ("lead", i32)],
     }[table]
     return pa.schema(cols)

@@ -33,3 +33,28 @@ def test_every_command_is_documented_in_the_readme():
     for name, parser in sub.choices.items():
         assert f"hypecycle {name}" in readme, name
         assert parser.description, name
+
+
+def test_event_columns_have_one_definition(tmp_path):
+    """The Event record, the store's table and frame, and the JSON Schema all follow EVENT_FIELDS."""
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from hypecycle.schema import EVENT_COLUMNS, EVENT_FIELD_NAMES, EVENT_FIELDS, Event
+    from hypecycle.store import Store
+
+    assert tuple(f.name for f in dataclasses.fields(Event)) == EVENT_FIELD_NAMES
+    schema = json.loads((Path(__file__).resolve().parents[1] / "hypecycle" / "data" / "extraction.schema.json")
+                        .read_text(encoding="utf-8"))
+    props = schema["$defs"]["event"]["properties"]
+    assert tuple(props) == EVENT_FIELD_NAMES
+    kinds = {"str": "string", "float": None, "int": "integer", "list": "array"}
+    for name, kind in EVENT_FIELDS:
+        want = kinds[kind]
+        if want is not None and "type" in props[name]:
+            assert props[name]["type"] == want, name
+    with Store(tmp_path / "s.duckdb") as store:
+        cols = [r[0] for r in store.con.execute("DESCRIBE events").fetchall()]
+        assert tuple(cols) == ("article_id", "date", "seq") + EVENT_FIELD_NAMES
+        assert tuple(store.events().columns) == EVENT_COLUMNS

@@ -13,6 +13,14 @@ from hypecycle.schema import Article
 
 @pytest.fixture(scope="module")
 def ex() -> Extractor:
+    """The rules alone: these tests are about what the rules find and refuse; the learned news
+    model (hypecycle.extract.news), which decides over the rules' candidates, is tested in
+    tests/test_extract_pipeline.py and measured by benchmarks/extraction_accuracy.py."""
+    return Extractor(model="blank", news_model="none")
+
+
+@pytest.fixture(scope="module")
+def ex_model() -> Extractor:
     return Extractor(model="blank")
 
 
@@ -188,6 +196,16 @@ def test_inverted_pyramid_demotes_late_asides(ex: Extractor) -> None:
     assert {(e.type, e.company) for e in evs} == {("funding", "Pinewood")}
     body2 = body + " Separately, Orbisol on Monday said it would cut 300 jobs."
     assert ("layoff", "Orbisol") in {(e.type, e.company) for e in events(ex, body2, title="Pinewood raises $9 million")}
+
+
+def test_news_model_keeps_the_lead_round_and_drops_a_rivals_old_round(ex_model: Extractor) -> None:
+    body = ("Pinewood raised $9 million in a Series A round led by Gale Partners. The startup makes drones. "
+            "It has 40 staff. Its rivals are many. The sector is busy. "
+            "Rival Skyworks raised $50 million last spring. Skyworks sold shares to Kettering.")
+    evs = events(ex_model, body, title="Pinewood raises $9 million")
+    assert {(e.type, e.company) for e in evs} == {("funding", "Pinewood")}
+    (e,) = evs
+    assert (e.round, e.amount, e.investors) == ("series_a", 9e6, ("Gale Partners",))
 
 
 def test_person_named_with_title_is_not_it(ex: Extractor) -> None:
@@ -390,7 +408,7 @@ def test_bare_funding_needs_startup_talk(ex: Extractor, text: str, weak: str) ->
     from hypecycle.extract.events import Draft
 
     d = Draft("funding", "Orbisol", True, evidence=text)
-    ex._confirm_funding([d], "", text)  # noqa: SLF001 - the rule on one draft with no money, round or investor
+    ex.story._confirm_funding([d], "", text)  # noqa: SLF001 - the rule on one draft with no money, round or investor
     assert d.weak == weak
 
 

@@ -125,6 +125,45 @@ def test_seed_article(ex: Extractor) -> None:
     assert not any(e.type == "funding" and e.company in ("OpenAI", "Jalapeno") for e in r.events)
 
 
+#: Headlines that name none of the seed's events: a column, an analysis, a round-up, a question.
+SEED_HEADLINES = ["", "The AI-infrastructure boom", "Why this AI boom looks like the cloud wave of 2007",
+                  "Weekly round-up: the money behind the machines", "Opinion: Is the AI build-out a bubble?",
+                  "Nvidia shares rise as chip demand grows"]
+
+
+@pytest.fixture(scope="module", params=["auto", "none"])
+def seed_ex(request) -> Extractor:
+    """The extractor with the shipped news model, and with the rules alone (the fallback)."""
+    return Extractor(model="blank", news_model=request.param)
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is absent (fresh clone outside CI)")
+@pytest.mark.parametrize("title", SEED_HEADLINES)
+def test_seed_events_whatever_the_headline(seed_ex: Extractor, title: str) -> None:
+    """The headline does not decide: events stated as news in the body count under any headline."""
+    r = seed_ex.extract(Article("seed", dt.date(2026, 11, 27), title, SEED.read_text(encoding="utf-8")))
+    by = {(e.type, e.company): e for e in r.events}
+    base = by[("funding", "Baseten")]
+    assert (base.round, base.amount, base.valuation) == ("series_f", 1.5e9, 13e9)
+    assert "Altimeter" in base.investors
+    hynix = by[("ipo", "SK Hynix")]
+    assert (hynix.amount, hynix.status) == (29e9, "planned")
+    assert not any(e.type == "funding" and e.company in ("OpenAI", "Jalapeno", "Broadcom") for e in r.events)
+
+
+def test_news_model_is_plain_json_and_optional() -> None:
+    """The shipped model is JSON numbers (no code runs on load); without it the rules decide."""
+    from hypecycle.extract.news import MODEL_FILE, NewsModel, load_news_model
+
+    params = json.loads((ROOT / "hypecycle" / "data" / "events" / MODEL_FILE).read_text(encoding="utf-8"))
+    assert len(params["features"]) == len(params["coef"]) == len(params["mean"]) == len(params["scale"])
+    m = load_news_model(lambda low: set())
+    assert isinstance(m, NewsModel) and 0 < m.threshold < 1
+    assert Extractor(news_model="none").news is None
+    assert Extractor().news is not None
+
+
 REUTERS_2009 = SHARED / "corpora" / "reuters-2006-2013" / "reuters_2009.jsonl.gz"
 
 

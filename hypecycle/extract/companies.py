@@ -18,38 +18,23 @@ from functools import lru_cache
 from typing import Sequence
 
 from hypecycle.errors import LexiconError
-from hypecycle.extract.resources import compile_regex, load_json, load_words
+from hypecycle.extract.resources import compile_regex, load_json, load_words, word_set
 
 #: Lower-case words that may follow an object name without making it a modifier
 #: ("buy Foo for $1bn", "Foo said"); any other lower-case word after a name means the
 #: name modified a noun ("Shanghai property", "AI data centers").
-_AFTER_NAME_OK = frozenset("""
-for in from to at on with by and or as that which who whose said says say would will could may
-might can has have had is was are were be been it its including in a an the after before amid over
-under than until since valued worth earlier last this next per if when while but plus to via into
-onto about also announced agreed completed closed raised reported told according led backed based
-plans planned expects expected unveiled lost saw made gave took got cut laid shed filed went became
-last week month year day yesterday today tomorrow jumped rose fell slid dropped surged gained traded
-late early now already again instead because despite following amounting totaling totalling
-succeeds succeed succeeded fails fail failed proceeds proceed goes go
-""".split())
+_AFTER_NAME_OK = word_set("companies", "after_name_ok")
 
 #: Small words that, capitalised between two name words in running text, are part of the name.
-_TITLE_CONNECT = frozenset(["in", "on", "at", "for", "to", "the", "by", "with", "a"])
-_CONNECT = frozenset(["&", "of", "de", "du", "la", "van", "von", "der", "den", "del", "y", "and"])
-_MODIFIED = frozenset("""plant plants factory factories unit division office offices store stores market markets
-maker makers customers users government economy regulators officials banks authorities operations business
-site sites facility facilities headquarters subsidiary arm affiliate branch region state city stock exchange
-administration
--based based startup start-up company firm provider developer operator""".split())
-_HARD_SUFFIX = frozenset(["plc", "llc", "ltd", "ltd.", "inc", "inc.", "corp", "corp.", "co", "co.", "gmbh", "ag", "sa",
-                          "nv", "bv", "spa", "ab", "asa", "oyj", "llp", "lp", "s.a.", "n.v.", "b.v.", "s.p.a.", "kgaa"])
-_DETERMINERS = frozenset(["the", "a", "an", "your", "our", "my", "this", "these", "those", "their", "his", "her"])
-_POSS = frozenset(["'s", "’s", "'", "’"])
+_TITLE_CONNECT = word_set("companies", "title_connect")
+_CONNECT = word_set("companies", "connect")
+_MODIFIED = word_set("companies", "modified")
+_HARD_SUFFIX = word_set("companies", "hard_suffix")
+_DETERMINERS = word_set("companies", "determiners")
+_POSS = word_set("companies", "poss")
 #: After a sentence-initial word, a reporting verb, comma or possessive makes it a name ("Target said",
 #: "Tidy, a cleaning startup", "Slide's round").
-_SAID = frozenset(["said", "says", "say", "announced", "announces", "reported", "reports", "told", "added", "agreed",
-                   "plans", "will", "has", "had", "is", "was", "filed", "files", ",", *_POSS])
+_SAID = word_set("companies", "said")
 PRONOUN_RE = re.compile(
     r"^(?:it|itself|the (?:\w+[ -])?(?:company|startup|start-up|firm|group|business|carrier|bank|lender|"
     r"retailer|automaker|carmaker|maker|chipmaker|airline|insurer|operator|provider|developer|manufacturer|"
@@ -90,12 +75,7 @@ class NameVocab:
         self.common_words = load_words("common_words.txt")
         self.non_company_1 = frozenset(s for s in nc if " " not in s)
         self.non_company_n = frozenset(s for s in nc if " " in s)
-        self.generic_heads = frozenset("""
-        startups start-ups companies firms businesses investors banks lenders carriers automakers carmakers
-        manufacturers retailers employers economy sector industry market markets government officials
-        makers chipmakers insurers operators providers developers producers groups funds others rivals
-        peers players entrepreneurs founders vcs people workers analysts sources unicorns outfits
-        """.split())
+        self.generic_heads = word_set("companies", "generic_heads")
 
     def is_suffix(self, low: str) -> bool:
         """True for a legal suffix token such as "Inc" or "plc"."""
@@ -169,16 +149,12 @@ RIC_BASE = r"[A-Z0-9]{1,7}(?:[a-z]{1,2}|_[a-z])?"
 RIC_EXCHANGES = ("N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|AX|SA|KS|KQ|BO|NS|SI|TW|F|MC|ST|CO|OL|HE|BR|VX|S|Z|TA|J|MX|"
                  "BA|IS|UL|SE")
 _TICKER_TOKEN = re.compile(rf"^{RIC_BASE}\.[A-Z]{{1,3}}$")  # "KKR.UL", "GOOG.O": a ticker, not a name
-_NAME_PART = frozenset(["investments", "investment", "securities", "venture", "southern", "northern", "eastern",
-                        "western", "global", "first", "new", "total"])
+_NAME_PART = word_set("companies", "name_part")
 #: Sector words that names join with "and" ("Oil and Gas", "Power and Light", "Gas and Electric").
-_SECTOR_PAIR = frozenset(["oil", "gas", "power", "light", "electric", "water", "energy", "mining", "exploration",
-                          "production", "tire", "rubber", "wire", "cable", "paper", "pulp", "steel", "iron", "coal",
-                          "copper", "gold", "silver", "chemical", "chemicals", "food", "foods", "drug", "trust",
-                          "savings", "loan"])
-_EXCHANGE_BRANDS = frozenset(["nyse", "nasdaq"])
-_WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
-_ACRO_SKIP = frozenset(["and", "of", "the", "&", "de", "for"])
+_SECTOR_PAIR = word_set("companies", "sector_pair")
+_EXCHANGE_BRANDS = word_set("companies", "exchange_brands")
+_WEEKDAYS = word_set("companies", "weekdays")
+_ACRO_SKIP = word_set("companies", "acro_skip")
 
 
 def _stem(w: str) -> str:
@@ -260,7 +236,7 @@ def _blend(short: str, words: list[str]) -> bool:
     return False
 
 
-_MONEY_SIGNS = frozenset("$€£¥")
+_MONEY_SIGNS = word_set("companies", "money_signs")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -521,12 +497,8 @@ class Sent:
         return self._by_start.get(start)
 
     # -- searches used by the event rules --------------------------------------------------
-    _PREP_BEFORE = frozenset(["by", "from", "with", "of", "to", "for", "than", "like", "including", "versus", "besides",
-                              "unlike",
-                              "vs", "vs.", "at", "against", "between", "among", "about", "on", "into", "via"])
-    _REPORT = frozenset(["said", "says", "say", "announced", "announces", "confirmed", "confirms", "told",
-                         "reported", "reports", "added", "disclosed", "discloses", "noted", "revealed",
-                         "stated", "expects", "expected", "hopes", "plans", "believes", "thinks", "that"])
+    _PREP_BEFORE = word_set("companies", "prep_before")
+    _REPORT = word_set("companies", "report")
 
     def left_subject(self, t: int, lo: int = 0) -> Cand | str | None:
         """The subject of a trigger starting at token ``t``.
@@ -629,17 +601,8 @@ class Sent:
                 return None
         return None
 
-    _SKIP_BEFORE_OBJECT = frozenset("""a an the its their his her rival smaller larger bigger struggling troubled
-    privately privately-held held listed state-owned family-owned closely-held cash-strapped ailing embattled
-    rest remainder of all remaining outstanding control majority leading fellow popular little-known
-    unlisted publicly-traded venture-backed local domestic foreign online software chip chipmaker maker
-    startup start-up firm company developer provider operator retailer group brand lender bank insurer
-    carrier airline drugmaker automaker biotech fintech platform network service app designer producer
-    manufacturer specialist supplier distributor builder business pioneer rival's unit""".split())
-    _OBJECT_BLOCK = frozenset("""stake stakes shares share assets stores plants plant factories factory
-    property properties building buildings rights licence license licenses patents patent portfolio bonds
-    bond debt loans loan stock units division divisions operations contracts contract mine mines fields
-    field refinery oil gas land homes tickets ads stations hotels hotel percent %""".split())
+    _SKIP_BEFORE_OBJECT = word_set("companies", "skip_before_object")
+    _OBJECT_BLOCK = word_set("companies", "object_block")
 
     def right_object(self, t_end: int, hi: int | None = None, max_skip: int = 6) -> Cand | None:
         """The direct object name after a trigger ending at token ``t_end``.

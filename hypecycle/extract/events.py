@@ -17,13 +17,10 @@ from typing import Any, Callable, Sequence
 from hypecycle.errors import LexiconError
 from hypecycle.extract.companies import Cand, Sent
 from hypecycle.extract.money import Money, money_parser
-from hypecycle.extract.resources import compile_regex, load_json
+from hypecycle.extract.resources import compile_regex, load_json, word_map, word_set
 
-_PAST_IRREGULAR = frozenset(["bought", "took", "sold", "went", "laid", "got", "won", "spun", "drew", "gone",
-                             "shut", "wound", "came", "sought", "led", "co-led", "snapped", "scooped"])
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-                 "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+_PAST_IRREGULAR = word_set("events", "past_irregular")
+_NUMBER_WORDS = word_map("events", "number_words")
 _COUNT_RE = re.compile(
     r"(?<![\w.$€£])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)(?:\s+(million|thousand))?(?!\s*(?:%|percent|per cent|pct))"
     r"(?![\w,.]\d)"
@@ -37,12 +34,7 @@ _SHARE_RE = re.compile(r"(?:%|percent|per cent|a third|a quarter|half|a fifth|a 
                        r"(?:\d[\d.]*\s?(?:%|percent|per cent)|a third|a quarter|half|a fifth|a tenth)")
 _FUNDING_NOUN = re.compile(r"\b(?:funding|financing|round|investment|series [a-z]|seed|backing|venture capital|"
                            r"capital from|from investors|led by|co-led by|valuation|growth equity)\b")
-_FACILITY = frozenset("""plant plants factory factories mine mines store stores office offices line lines refinery
-refineries unit units division divisions branch branches hotel hotels restaurant restaurants site sites center
-centers centre centres facility facilities production reactor reactors mill mills outlets outlet shop shops
-school schools hospital hospitals program programme project operations-in airport route routes campus service
-services app apps website websites product products feature features platform game games brand brands
-fund funds station stations terminal terminals pipeline pipelines well wells manufacturing assembly""".split())
+_FACILITY = word_set("events", "facility")
 _EXCHANGE = re.compile(r"\b(?:nasdaq|nyse|stock exchange|exchange|shares|stock|u\.s\.|hong kong|london|"
                        r"public|ipo|float|bourse|board|star market)\b")
 #: Venture context: money raised by a company with no round, investor or venture word in the
@@ -73,15 +65,12 @@ def _fund_closing(text: str) -> bool:
 
 
 #: Words after a shutdown verb that leave the company as what closes ("shut down on Monday").
-_SHUT_FREE = frozenset("""on in at by after before as and or but for from to with amid following due because
-when while until this next last later early immediately completely permanently entirely temporarily
-operations business businesses company itself themselves all doors altogether its their the a an his her
-remaining entire""".split())
-_FUND_WORDS = frozenset(["fund", "funds", "funding", "vehicle", "trust", "portfolio"])
+_SHUT_FREE = word_set("events", "shut_free")
+_FUND_WORDS = word_set("events", "fund_words")
 
 
 #: A whole business closed by its owner: "shut down its newest chain, Forth & Towne".
-_WHOLE_UNIT = frozenset(["chain", "brand", "unit", "division", "subsidiary", "business"])
+_WHOLE_UNIT = word_set("events", "whole_unit")
 
 
 def _unit_name(sent: Sent, te: int, hi: int) -> Cand | None:
@@ -106,22 +95,15 @@ def _phrase(lows: list[str], start: int, n: int) -> list[str]:
     return out
 
 
-_ASSET_NOUNS = frozenset(["deposits", "assets", "loans", "branches", "accounts", "customers", "portfolio",
-                          "patents", "operations-in"])
-_QUANT_WORDS = frozenset(["about", "around", "roughly", "some", "nearly", "almost", "approximately", "over", "than",
-                          "more", "least", "at", "many", "as", "up", "to"])
-_REPORT_VERBS = frozenset(["said", "says", "announced", "announces", "told", "confirmed"])
-_HOLDER_NOUNS = frozenset(["shareholders", "shareholder", "investors", "investor", "backers", "backer", "stakeholders"])
-_LIST_WORDS = frozenset([",", "and", "&", "as", "well", "plus", "with", "also", "the", "its", "other", "existing", "new",
-                         "investors", "investor", "including", "firms", "firm", "funds", "fund", "from", "participation",
-                         "of", "by", "venture", "capital", "partners", "such", "like", "firm's", "a", "an", "group",
-                         "that", "includes", "include", "included", "consortium", "syndicate", "affiliate", "arm",
-                         "unit", "subsidiary", "vehicle", "earlier", "previous", "current", "returning", "backers"])
+_ASSET_NOUNS = word_set("events", "asset_nouns")
+_QUANT_WORDS = word_set("events", "quant_words")
+_REPORT_VERBS = word_set("events", "report_verbs")
+_HOLDER_NOUNS = word_set("events", "holder_nouns")
+_LIST_WORDS = word_set("events", "list_words")
 _REF_CUES = re.compile(r"\b(?:(?:co-)?led by|headed by|by|from|with participation (?:from|of)|including|includes|"
                        r"along with|alongside|joined by)\b")
 _CONVERSION = re.compile(r"\s*\(\s*(?:about|around|roughly|approximately|some|nearly)?\s*$")
-_MONEY_WORDS = frozenset(["$", "€", "£", "¥", "million", "billion", "bln", "mln", "bn", "us", "u.s.", "planned",
-                          "proposed", "expected", "potential", "initial", "public", "new", "up", "to"])
+_MONEY_WORDS = word_set("events", "money_words")
 
 
 @dataclass(slots=True)
@@ -145,6 +127,8 @@ class Draft:
     #: "" for a report of the event; "hedge" (could, may consider, if ...) or "ref" (a definite
     #: reference such as "the job cuts") only add fields to a reported event of the same type.
     weak: str = ""
+    #: Mentions merged into this draft and the sentences they came from (set by the story).
+    mentions: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -816,13 +800,9 @@ class EventRules:
 
 #: Prepositions that make an event noun or gerund the circumstance of another statement
 #: ("after its IPO", "since filing for bankruptcy", "a write-down related to its acquisition of X").
-_CONTEXT_PREP = frozenset(["after", "following", "since", "before", "amid", "despite", "during", "until", "upon",
-                           "over", "like", "unlike", "ahead", "prior"])
-_CONTEXT_TO = frozenset(["related", "linked", "tied", "due", "connected", "relating", "thanks", "prior", "ahead",
-                         "leading", "run-up", "lead-up", "associated"])
-_NP_INNER = frozenset(["its", "their", "his", "her", "the", "a", "an", "this", "that", "own", "planned", "proposed",
-                       "failed", "pending", "recent", "controversial", "'s", "’s", "$", "€", "£", "¥", "million",
-                       "billion", "bln", "mln", "being", "having", "of", "-"])
+_CONTEXT_PREP = word_set("events", "context_prep")
+_CONTEXT_TO = word_set("events", "context_to")
+_NP_INNER = word_set("events", "np_inner")
 _SPAN_AFTER = re.compile(r"\b(?:a|one|two|three|four|five|six|several|few|\d+) (?:days?|weeks?|months?|years?|decades?) "
                          r"after (?:reports?|news|word|it|the company)\b"
                          r"|\b(?:comes?|came|coming)(?: just| only| barely)?(?: (?:a|one|two|three|four|five|six|several|"
@@ -832,8 +812,7 @@ _DURATION_AFTER = re.compile(r"\b(?:(?:just|only|barely|less than|more than|near
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-_UNIT_WORDS = frozenset(("unit", "units", "business", "businesses", "division", "divisions", "operations", "arm",
-                         "subsidiary", "subsidiaries", "brand", "brands", "operation"))
+_UNIT_WORDS = word_set("events", "unit_words")
 
 
 def _unit_sold(sent: Sent, te: int, hi: int, seller, *, after_possessive: bool = False) -> str | None:
@@ -860,8 +839,7 @@ def _unit_sold(sent: Sent, te: int, hi: int, seller, *, after_possessive: bool =
     return None
 
 
-_PREP_BEFORE_NAME = frozenset(("besides", "like", "unlike", "including", "for", "with", "from", "to", "in", "on", "at",
-                               "by", "of", "after", "before", "than", "against", "about", "over", "under", "as"))
+_PREP_BEFORE_NAME = word_set("events", "prep_before_name")
 
 
 def _in_apposition(sent: Sent, tr: _Trig) -> bool:
@@ -922,7 +900,7 @@ def _in_context_phrase(sent: Sent, tr: _Trig, year: int | None) -> bool:
     return w in _CONTEXT_PREP
 
 
-_INDEFINITE = frozenset(("a", "an", "any", "another"))
+_INDEFINITE = word_set("events", "indefinite")
 _MODAL_AFTER = re.compile(r"(?:(?!\b(?:that|which)\b)[^,;:.]){0,80}?\b(?:would|could|might|may|can)\b")  # not "an IPO that could raise"
 
 
@@ -955,8 +933,7 @@ _NOUN_NEWS = {
 
 
 _OPPOSED = re.compile(r"\b(?:against|oppos\w*|reject\w*|block\w*|challeng\w*|fight\w*)\b")
-_DEAL_ADJ = frozenset(("all", "stock", "hostile", "unsolicited", "sweetened", "revised", "proposed", "pending",
-                       "planned", "agreed", "cash", "all-cash", "takeover", "buyout"))
+_DEAL_ADJ = word_set("events", "deal_adj")
 
 
 def _presupposed_bid(sent: Sent, tr: _Trig, *, priced: bool = False) -> bool:
@@ -1031,11 +1008,10 @@ def _price_for(sent: Sent, low: str, money: list, te: int, hi: int) -> Money | N
     return Money(val, "USD", b.start(1), b.end(2), b.group(0))
 
 
-_HOLDING = frozenset(["shares", "share", "stake", "stakes", "stock", "holding", "holdings"])
+_HOLDING = word_set("events", "holding")
 
 
-_HIRE_VERBS = frozenset("""picked picks pick selected selects select hired hires hire mandated mandates mandate appointed
-appoints appoint chosen chose choose chooses tapped taps tap named names retained retains""".split())
+_HIRE_VERBS = word_set("events", "hire_verbs")
 _BANK_ROLE = re.compile(r"\bto (?:help )?(?:lead|co-lead|lead-manage|underwrite|lead-underwrite|manage|run|arrange|handle|"
                         r"coordinate|advise on)\b")
 

@@ -73,3 +73,35 @@ def compile_regex(pattern: str, source: str, flags: int = 0) -> re.Pattern[str]:
         return re.compile(pattern, flags)
     except re.error as exc:
         raise LexiconError(f"{source}: bad regular expression {pattern!r}: {exc}; fix the pattern.") from exc
+
+
+@lru_cache(maxsize=None)
+def word_set(group: str, name: str) -> frozenset[str]:
+    """The English word list ``name`` of ``group`` in ``words.json``, as a set.
+
+    Raises
+    ------
+    LexiconError
+        If the group or list is missing or is not a list of strings.
+    """
+    words = _word_entry(group, name)
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise LexiconError(f"words.json: {group}.{name} must be a list of strings; fix the file.")
+    return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def word_map(group: str, name: str) -> dict[str, int]:
+    """The word-to-number table ``name`` of ``group`` in ``words.json`` (e.g. number words)."""
+    table = _word_entry(group, name)
+    if not isinstance(table, dict) or not all(isinstance(v, int) for v in table.values()):
+        raise LexiconError(f"words.json: {group}.{name} must map words to integers; fix the file.")
+    return dict(table)
+
+
+def _word_entry(group: str, name: str) -> Any:
+    try:
+        return load_json("words.json")[group][name]
+    except (KeyError, TypeError) as exc:
+        raise LexiconError(f"words.json: no list {group}.{name}; expected it in the shipped data "
+                           "(reinstall hypecycle).") from exc

@@ -1,0 +1,71 @@
+"""What the news model costs per article: the same articles extracted with the rules alone and
+with the shipped news model (one process each, warmed up, in turn, repeated), and the time spent
+inside the model's own calls.
+
+    python benchmarks/news_model_speed.py [--store /work/stores/reuters.duckdb] [--n 2000] [--repeat 2]
+
+Articles are a seeded uniform sample of the store. Prints seconds per article of each and the
+difference, and what the difference adds to a whole-Reuters ingestion (106,520 articles) on 2
+processes. The machine may be shared: say so when quoting the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from hypecycle.extract import Extractor
+from hypecycle.schema import Article
+from hypecycle.store import Store
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--store", type=Path, default=Path("/work/stores/reuters.duckdb"))
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args()
+    with Store(args.store, read_only=True) as store:
+        store.con.execute("SELECT setseed(0.11)")
+        rows = store.con.execute("SELECT id, date, title, text FROM articles ORDER BY random() LIMIT ?",
+                                 [args.n]).fetchall()
+    arts = [Article(i, d, t or "", x or "") for i, d, t, x in rows]
+    exs = {"rules alone": Extractor(news_model="none"), "rules + news model": Extractor(news_model="auto")}
+    for ex in exs.values():  # warm up: each pipeline's vocabulary learns the sample's words once
+        for a in arts:
+            ex.extract(a)
+    model = exs["rules + news model"].news
+    spent = [0.0]
+    features, is_news = model.features, model.is_news
+
+    def timed(fn):
+        def wrapper(*a, **k):
+            t = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[0] += time.perf_counter() - t
+        return wrapper
+
+    model.features, model.is_news = timed(features), timed(is_news)
+    best: dict[str, float] = {}
+    events: dict[str, int] = {}
+    for _ in range(args.repeat):
+        spent[0] = 0.0
+        for name, ex in exs.items():
+            t0 = time.perf_counter()
+            events[name] = sum(len(ex.extract(a).events) for a in arts)
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - t0)
+    for name, secs in best.items():
+        print(f"{name:<20} {secs:7.2f} s for {len(arts)} articles ({1000 * secs / len(arts):.2f} ms/article, "
+              f"{events[name]} events)")
+    extra = (best["rules + news model"] - best["rules alone"]) / len(arts)
+    print(f"difference of the runs: {1000 * extra:+.3f} ms/article (noise included)")
+    own = spent[0] / len(arts)
+    print(f"time inside the news model (features and probability), last run: {1000 * own:.3f} ms/article; "
+          f"over 106,520 Reuters articles on 2 processes: {own * 106_520 / 2:+.1f} s")
+
+
+if __name__ == "__main__":
+    main()
