@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import HypecycleError, RejectedRecordsError, UsageError
+from .schema import EVENT_TYPES
+from .errors import HypecycleError, NoArticlesError, RejectedRecordsError, UsageError
 
 MAX_REJECTS_SHOWN = 20
 
@@ -136,6 +137,8 @@ def cmd_ingest(args) -> int:
 
     def on_reject(r):
         nonlocal shown
+        if r.location == "":  # a whole-file failure: said once, after the run
+            return
         shown += 1
         if shown <= MAX_REJECTS_SHOWN and not args.quiet:
             _err(f"rejected {r}")
@@ -156,11 +159,26 @@ def cmd_ingest(args) -> int:
         extra = (f", extracted {d['extracted']} ({d['events']} events)" if not args.no_extract else "")
         print(f"read {d['read']}, ingested {d['ingested']}, duplicates {d['duplicates']}, "
               f"already stored {d['already_stored']}, rejected {d['rejected']}{extra} "
-              f"in {d['seconds']:.1f} s ({d['articles_per_second']:.0f} articles/s)")
+              f"in {summary.seconds:.1f} s ({summary.rate_text()})")
+    _failed_files(summary)
     if args.strict and summary.rejected:
         raise RejectedRecordsError(f"{summary.rejected} record(s) rejected and --strict was given"
                                    + (f"; see {args.rejects}" if args.rejects else ""))
     return 0
+
+
+def _failed_files(summary) -> None:
+    """Inputs that yielded no article: a warning each when other inputs succeeded, else one error."""
+    failed = summary.failed_files
+    if not failed:
+        return
+    if summary.succeeded:
+        for r in failed:
+            _err(f"warning: {r.source}: no article read: {r.reason}")
+        return
+    head = "; ".join(f"{r.source}: {r.reason}" for r in failed[:3])
+    more = f"; and {len(failed) - 3} more file(s) (give --rejects FILE to list them)" if len(failed) > 3 else ""
+    raise NoArticlesError(f"no input yielded an article: {head}{more}")
 
 
 def cmd_stats(args) -> int:
@@ -201,12 +219,15 @@ def cmd_extract(args) -> int:
                           default_date=parse_default_date(args.default_date))
     items = iter_articles(args.paths, options)
     rejected = 0
+    failed: list = []
 
     def articles():
         nonlocal rejected
         for item in items:
             if isinstance(item, Reject):
                 rejected += 1
+                if item.location == "":
+                    failed.append(item)
                 if rejected <= MAX_REJECTS_SHOWN:
                     _err(f"rejected {item}")
                 continue
@@ -223,6 +244,9 @@ def cmd_extract(args) -> int:
             out.close()
     if not args.quiet:
         _err(f"extracted {n} articles, rejected {rejected}")
+    if failed and not n:
+        head = "; ".join(f"{r.source}: {r.reason}" for r in failed[:3])
+        raise NoArticlesError(f"no input yielded an article: {head}")
     if args.strict and rejected:
         raise RejectedRecordsError(f"{rejected} record(s) rejected and --strict was given")
     return 0
@@ -741,8 +765,17 @@ def _read_options() -> argparse.ArgumentParser:
     return p
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the project's error format: one line, coded, saying what to do."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        message = " ".join(message.split())
+        self.exit(UsageError.exit_code,
+                  f"hypecycle: error: {UsageError(f'{self.prog}: {message}; see `{self.prog} --help`')}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hypecycle",
         description="Read dated news and tell where a technology stands in its hype cycle.")
     parser.add_argument("--version", action="version", version=f"hypecycle {__version__}")
@@ -792,8 +825,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="list extracted lifecycle events from a store",
                        description="List funding rounds, IPOs, acquisitions, bankruptcies, shutdowns and "
                                    "layoffs extracted from the stored articles.")
-    p.add_argument("--type", action="append", metavar="TYPE",
-                   help="event type (funding, ipo, acquisition, bankruptcy, shutdown, layoff); repeatable")
+    p.add_argument("--type", action="append", metavar="TYPE", choices=EVENT_TYPES,
+                   help=f"event type ({', '.join(EVENT_TYPES)}); repeatable")
     p.add_argument("--company", help="only events whose company or acquirer contains this text")
     p.add_argument("--evidence", action="store_true", help="include the evidence sentence in table output")
     p.set_defaults(func=cmd_events)

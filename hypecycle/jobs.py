@@ -37,16 +37,42 @@ class IngestSummary:
     events: int = 0
     seconds: float = 0.0
     rejects_shown: list[Reject] = field(default_factory=list)
+    #: Whole-file failures: inputs that yielded no article (empty, not text, no date column ...).
+    failed_files: list[Reject] = field(default_factory=list)
 
     @property
-    def rate(self) -> float:
-        return self.read / self.seconds if self.seconds > 0 else 0.0
+    def rate(self) -> float | None:
+        """Records read per second, or ``None`` when nothing was read."""
+        return self.read / self.seconds if self.seconds > 0 and self.read else None
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether some input yielded an article (new, a duplicate or already stored)."""
+        return bool(self.ingested or self.duplicates or self.already_stored)
+
+    def rate_text(self) -> str:
+        """The rate as the closing summary prints it: with significant digits, and only when
+        the run is long enough for it to mean something (else its duration per article)."""
+        if not self.read or self.seconds <= 0:
+            return "nothing read"
+        if self.read < MIN_RATE_RECORDS or self.seconds < MIN_RATE_SECONDS:
+            return f"{1000 * self.seconds / self.read:.3g} ms per record, mostly start-up; too short for a rate"
+        r = self.rate or 0.0
+        return f"{r:.0f} articles/s" if r >= 100 else f"{r:.3g} articles/s"
 
     def as_dict(self) -> dict[str, Any]:
+        rate = self.rate
         return {"read": self.read, "ingested": self.ingested, "duplicates": self.duplicates,
                 "already_stored": self.already_stored, "rejected": self.rejected,
                 "extracted": self.extracted, "events": self.events,
-                "seconds": round(self.seconds, 2), "articles_per_second": round(self.rate, 1)}
+                "seconds": round(self.seconds, 3),
+                "articles_per_second": None if rate is None else float(f"{rate:.3g}"),
+                "failed_files": [{"file": r.source, "reason": r.reason} for r in self.failed_files]}
+
+
+#: A closing summary shows a rate only for runs of at least this many records and seconds.
+MIN_RATE_RECORDS = 100
+MIN_RATE_SECONDS = 1.0
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
@@ -131,6 +157,8 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
                     summary.extracted += len(extractions)
                     summary.events += sum(len(x.events) for x in extractions)
                 for r in plan.rejects:
+                    if r.location == "":
+                        summary.failed_files.append(r)
                     if on_reject is not None:
                         on_reject(r)
                     if reject_fh is not None:

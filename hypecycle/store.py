@@ -139,7 +139,8 @@ class Store:
                     raise StoreLockedError(
                         f"{path}: the store is in use by another hypecycle process{_lock_holder(msg)}; "
                         "wait for it to finish, pass --wait SECONDS, or use another --store") from None
-                raise StoreError(f"{path}: cannot open the store: {msg.splitlines()[0]}") from None
+                raise StoreError(f"{path}: cannot open the store: {msg.splitlines()[0]}; "
+                                 f"{store_advice(msg, read_only)}") from None
             except duckdb.Error as e:
                 raise StoreError(f"{path}: not a hypecycle store or damaged: {str(e).splitlines()[0]}") from None
 
@@ -301,6 +302,11 @@ class Store:
             if extractions:
                 self._write_extractions(extractions, extractor)
             self.con.execute("COMMIT")
+        except duckdb.Error as e:
+            self.con.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: could not write a batch: {str(e).splitlines()[0]}; "
+                             f"{store_advice(str(e), False)}; the batches written before it are kept, "
+                             "and rerunning the same command adds what is missing") from None
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
@@ -511,6 +517,22 @@ class Store:
             f"SELECT date_trunc('{freq}', date) AS period, count(*) AS total_docs FROM articles"
             f"{where_sql} GROUP BY ALL ORDER BY 1", params).df()
         return frame, totals
+
+
+def store_advice(message: str, read_only: bool) -> str:
+    """What to do about a database error, told from its message."""
+    m = message.lower()
+    if "read-only file system" in m:
+        return ("its folder is on a read-only file system: give --store a file on a writable disk "
+                "(copy the store there first to add to it); commands that only read a store work as they are")
+    if "permission denied" in m:
+        return ("no permission to " + ("read" if read_only else "write") + " it: fix the permissions of the "
+                "file and its folder, or give --store a file in a folder you can write")
+    if "no such file" in m:
+        return "its folder does not exist: create it, or give --store a file in an existing folder"
+    if "no space" in m or "disk full" in m or "out of memory" in m:
+        return "the disk (or memory) is full: free some space, or give --store a file on another disk"
+    return "check that the path names a hypecycle store (a DuckDB file) you can write, or give another --store"
 
 
 def _older(version: str) -> bool:
