@@ -27,8 +27,8 @@ MAX_REJECTS_SHOWN = 20
 
 def _output_options() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--format", dest="output_format", choices=("table", "csv", "json"), default="table",
-                   help="output format (default: table)")
+    p.add_argument("--format", dest="output_format", choices=("table", "csv", "json", "jsonl"), default="table",
+                   help="output format (default: table); json is one JSON document, jsonl one object a line")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
     return p
 
@@ -88,13 +88,23 @@ def _extractor_kwargs(args) -> dict:
 # output
 # ---------------------------------------------------------------------------------------------
 
-def _emit(frame, args) -> None:
-    """Write a DataFrame in the chosen --format to --output or stdout."""
+def _emit(frame, args, meta: dict | None = None, rows_key: str = "rows") -> None:
+    """Write a DataFrame in the chosen --format to --output or stdout.
+
+    ``json`` is one JSON document: the rows as an array of objects, or, with ``meta``, an
+    object holding ``meta``'s keys and the rows under ``rows_key``. ``jsonl`` is one object
+    a line (the rows only). Dates are ISO (``2006-10-21``), lists stay lists, NaN is null.
+    """
     fmt = args.output_format
-    if fmt == "csv":
-        text = frame.to_csv(index=False)
-    elif fmt == "json":
-        text = frame.to_json(orient="records", date_format="iso", force_ascii=False, lines=True)
+    if fmt in ("json", "jsonl"):
+        rows = json_records(frame)
+        if fmt == "jsonl":
+            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        else:
+            doc = rows if meta is None else {**{k: json_value(v) for k, v in meta.items()}, rows_key: rows}
+            text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "csv":
+        text = _flat(frame).to_csv(index=False)
     else:
         if frame.empty:
             text = "(no rows)\n"
@@ -103,8 +113,58 @@ def _emit(frame, args) -> None:
 
             with pd.option_context("display.max_rows", None, "display.max_columns", None,
                                    "display.width", 200, "display.max_colwidth", 60):
-                text = frame.to_string(index=False) + "\n"
+                text = _flat(frame).to_string(index=False) + "\n"
     _write(text, args.output)
+
+
+def _flat(frame):
+    """List cells joined with '; ' for csv and table output."""
+    cols = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, (list, tuple))).any()] \
+        if len(frame) else []
+    if not cols:
+        return frame
+    frame = frame.copy()
+    for c in cols:
+        frame[c] = frame[c].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return frame
+
+
+def json_value(v):
+    """A value made JSON-ready: ISO dates (a midnight timestamp is a date), lists as lists,
+    numpy scalars as numbers, NaN/NA as null."""
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return [json_value(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): json_value(x) for k, x in v.items()}
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat() if v == v.normalize() and v.tzinfo is None else v.isoformat()
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, pd.Period):
+        return str(v)
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def json_records(frame) -> list[dict]:
+    """A DataFrame's rows as JSON-ready dicts (see :func:`json_value`)."""
+    cols = [str(c) for c in frame.columns]
+    return [{c: json_value(v) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
 
 
 def _write(text: str, output: str | None) -> None:
@@ -186,10 +246,11 @@ def cmd_stats(args) -> int:
 
     with Store(args.store, read_only=True, wait=args.wait) as store:
         header, frame = store.stats(by=args.by)
+    if args.output_format == "json":  # one document: the headline figures and the rows
+        _emit(frame, args, meta={k.replace(" ", "_"): v for k, v in header.items()}, rows_key="periods")
+        return 0
     if args.output_format == "table":
         _write("".join(f"{k}: {v}\n" for k, v in header.items()) + "\n", None)
-    elif args.output_format == "json" and not args.output:
-        print(json.dumps(header, default=str))
     _emit(frame, args)
     return 0
 
@@ -235,10 +296,18 @@ def cmd_extract(args) -> int:
 
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     n = 0
+    as_array = args.output_format == "json"  # one JSON document; jsonl (the default) streams
     try:
+        if as_array:
+            out.write("[")
         for x in extract_many(articles(), n_process=args.processes, **_extractor_kwargs(args)):
-            out.write(json.dumps(x.to_dict(), ensure_ascii=False) + "\n")
+            if as_array:
+                out.write(("\n" if not n else ",\n") + json.dumps(x.to_dict(), ensure_ascii=False))
+            else:
+                out.write(json.dumps(x.to_dict(), ensure_ascii=False) + "\n")
             n += 1
+        if as_array:
+            out.write("\n]\n")
     finally:
         if args.output:
             out.close()
@@ -814,6 +883,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "extraction.schema.json).")
     p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
     p.add_argument("-o", "--output", metavar="FILE", help="write JSON lines to FILE (default: stdout)")
+    p.add_argument("--format", dest="output_format", choices=("jsonl", "json"), default="jsonl",
+                   help="jsonl: one object a line, streamed (default); json: one JSON array")
     p.add_argument("--store", metavar="FILE",
                    help="instead of files, extract the stored articles not extracted yet (after "
                         "`ingest --no-extract`, or with --redo after adding a lexicon)")

@@ -56,7 +56,7 @@ class IngestSummary:
         if not self.read or self.seconds <= 0:
             return "nothing read"
         if self.read < MIN_RATE_RECORDS or self.seconds < MIN_RATE_SECONDS:
-            return f"{1000 * self.seconds / self.read:.3g} ms per record, mostly start-up; too short for a rate"
+            return f"a run of {self.read} record(s) is too short for a rate"
         r = self.rate or 0.0
         return f"{r:.0f} articles/s" if r >= 100 else f"{r:.3g} articles/s"
 

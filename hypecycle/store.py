@@ -430,7 +430,8 @@ class Store:
 
     def events(self, *, types: Sequence[str] | None = None, since: dt.date | None = None,
                until: dt.date | None = None, company: str | None = None):
-        """The stored events as a tidy frame (columns of :data:`hypecycle.schema.EVENT_COLUMNS`)."""
+        """The stored events as a tidy frame (columns of :data:`hypecycle.schema.EVENT_COLUMNS` and
+        ``topics``; ``investors`` and ``topics`` are lists, as in the extraction JSON Schema)."""
         where, params = _date_where(since, until, "e.date")
         if types:
             where.append("e.type IN (SELECT unnest(?::VARCHAR[]))")
@@ -439,10 +440,14 @@ class Store:
             where.append("(e.company ILIKE ? OR e.acquirer ILIKE ?)")
             params += [f"%{company}%", f"%{company}%"]
         sql = ("SELECT e.article_id, e.date, e.type, e.company, e.round, e.amount, e.currency, e.amount_usd,"
-               " e.valuation, e.valuation_usd, array_to_string(e.investors, '; ') AS investors, e.acquirer,"
-               " e.count, e.status, e.evidence FROM events e"
+               " e.valuation, e.valuation_usd, e.investors, e.acquirer,"
+               " e.count, e.status, e.evidence, e.topics FROM events e"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.date, e.article_id, e.seq")
-        return self.con.execute(sql, params).df()
+        frame = self.con.execute(sql, params).df()
+        frame["investors"] = frame["investors"].map(lambda v: [] if v is None else list(v)).astype(object)
+        # NULL topics: extracted before schema version 2 (unknown, not "none")
+        frame["topics"] = frame["topics"].map(lambda v: None if v is None else list(v)).astype(object)
+        return frame
 
     def term_counts(self, terms: Sequence[str], *, freq: str = "quarter", since: dt.date | None = None,
                     until: dt.date | None = None):

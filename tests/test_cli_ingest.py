@@ -23,7 +23,7 @@ import pytest
 
 ERROR_LINE = re.compile(r"^hypecycle: error: \[HC\d{3}\] \S.*$")
 SUMMARY_LINE = re.compile(r"^read (\d+), ingested (\d+), duplicates (\d+), already stored (\d+), "
-                          r"rejected (\d+) in \d+\.\d s \((?:[\d.]+ articles/s|[\d.]+ ms per record, mostly start-up; too short for a rate)\)$")
+                          r"rejected (\d+) in \d+\.\d s \((?:[\d.]+ articles/s|a run of \d+ record\(s\) is too short for a rate)\)$")
 
 GOOD = [
     {"id": "a1", "date": "2006-10-20", "title": "Acme raises $40 million", "text": "Acme raised money."},
