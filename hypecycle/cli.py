@@ -348,7 +348,7 @@ def cmd_terms(args) -> int:
     from .store import Store
 
     with Store(args.store, read_only=True, wait=args.wait) as store:
-        frame = store.term_counts(args.term, freq=args.by, since=args.since, until=args.until)
+        frame = store.term_counts(args.term, freq=args.by, since=args.since, until=args.until, exact=args.exact)
     _emit(frame, args)
     return 0
 
@@ -913,6 +913,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "words) per period, next to the period's total.")
     p.add_argument("--term", action="append", required=True, metavar="TERM", help="a term or phrase; repeatable")
     p.add_argument("--by", choices=("month", "quarter", "year"), default="quarter", help="period (default: quarter)")
+    p.add_argument("--exact", action="store_true",
+                   help="match terms exactly as written (default: also the plural or singular of the last word)")
     p.set_defaults(func=cmd_terms)
 
     p = sub.add_parser("emerging", parents=[_store_options(), _range_options(), _output_options()],

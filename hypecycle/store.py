@@ -426,6 +426,8 @@ class Store:
             SELECT a.source, {_period_label('a.p', freq)} AS period, a.n AS articles,
                    coalesce(d.n, 0) AS duplicates
             FROM a LEFT JOIN d USING (source, p) ORDER BY a.source, a.p""").df()
+        # every period of the range for every source, zeros where it has no article
+        frame = self._complete_periods(frame, freq, None, None, keys=("source",))
         return header, frame
 
     def events(self, *, types: Sequence[str] | None = None, since: dt.date | None = None,
@@ -450,12 +452,16 @@ class Store:
         return frame
 
     def term_counts(self, terms: Sequence[str], *, freq: str = "quarter", since: dt.date | None = None,
-                    until: dt.date | None = None):
+                    until: dt.date | None = None, exact: bool = False):
         """Articles mentioning each ad-hoc term per period, read from the stored text.
 
-        Matching is case-insensitive on whole words, and a space in a term also
-        matches a hyphen or a line break ("cloud computing" finds "cloud-computing").
-        Returns a tidy frame: ``period, term, docs, total_docs, share``.
+        Matching is case-insensitive on whole words, a space in a term also
+        matches a hyphen or a line break ("cloud computing" finds "cloud-computing"),
+        and, unless ``exact``, the term's last word matches its regular inflections
+        ("data center" finds "data centers"; :func:`term_pattern`).
+        Returns a tidy frame: ``period, term, docs, total_docs, share``, with every period
+        from ``since`` (default: the first article) to ``until`` (default: the last), zeros
+        where a period has no article.
         """
         import pandas as pd
 
@@ -469,7 +475,8 @@ class Store:
         sql = (f"SELECT {_period_label('date_trunc(' + repr(freq) + ', date)', freq)} AS period, "
                f"count(*) AS total_docs, {cols} FROM articles"
                + (" WHERE " + " AND ".join(where) if where else "") + " GROUP BY 1 ORDER BY 1")
-        wide = self.con.execute(sql, [term_pattern(t) for t in terms] + params).df()
+        wide = self.con.execute(sql, [term_pattern(t, exact=exact) for t in terms] + params).df()
+        wide = self._complete_periods(wide, freq, since, until)
         frames = []
         for i, term in enumerate(terms):
             f = pd.DataFrame({"period": wide["period"], "term": term,
@@ -478,7 +485,36 @@ class Store:
             frames.append(f)
         out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=["period", "term", "docs", "total_docs"])
-        out["share"] = (out["docs"] / out["total_docs"]).round(6)
+        out["share"] = (out["docs"] / out["total_docs"].where(out["total_docs"] > 0)).round(6).fillna(0.0)
+        return out
+
+    def _complete_periods(self, wide, freq: str, since: dt.date | None, until: dt.date | None,
+                          keys: Sequence[str] = ()):
+        """Lay a frame with a ``period`` label column (and optional ``keys`` columns) on every
+        period from ``since`` (default: the first article) to ``until`` (default: the last),
+        zeros in the count columns of the periods it lacks."""
+        import pandas as pd
+
+        from . import periods
+
+        if freq not in periods.FREQS:
+            return wide
+        first, last = self.con.execute("SELECT min(date), max(date) FROM articles").fetchone()
+        start, end = since or first, until or last
+        if start is None or end is None or start > end:
+            return wide
+        labels = periods.labels(periods.period_axis(start, end, freq))
+        if keys:
+            groups = wide[list(keys)].drop_duplicates()
+            full = groups.merge(pd.DataFrame({"period": labels}), how="cross")
+            index = list(keys) + ["period"]
+        else:
+            full = pd.DataFrame({"period": labels})
+            index = ["period"]
+        out = full.merge(wide, on=index, how="left")
+        for c in out.columns:
+            if c not in index and pd.api.types.is_numeric_dtype(wide[c]):
+                out[c] = out[c].fillna(0).astype("int64")
         return out
 
     def candidate_term_counts(self, *, freq: str = "month", since: dt.date | None = None,
@@ -559,13 +595,19 @@ def _freq(value: str) -> str:
     return FREQS[value]
 
 
-def term_pattern(term: str) -> str:
-    """An RE2 pattern for a term: case-insensitive, whole words, any space or hyphen between words."""
-    words = term.split()
-    body = r"[\s\-]+".join(re.escape(w) for w in words)
-    start = r"\b" if words[0][0].isalnum() else ""
-    end = r"\b" if words[-1][-1].isalnum() else ""
-    return f"(?i){start}{body}{end}"
+def term_pattern(term: str, *, exact: bool = False) -> str:
+    """An RE2 pattern for a term: case-insensitive, whole words, any space or hyphen between words,
+    and (unless ``exact``) the regular inflections of its last word (:mod:`hypecycle.inflections`)."""
+    from .inflections import phrase_forms
+
+    alts = []
+    for form in phrase_forms(term, exact=exact):
+        words = form.split()
+        body = r"[\s\-]+".join(re.escape(w) for w in words)
+        start = r"\b" if words[0][0].isalnum() else ""
+        end = r"\b" if words[-1][-1].isalnum() else ""
+        alts.append(f"{start}{body}{end}")
+    return "(?i)" + (alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")")
 
 
 _EVENT_FIELDS = ("type", "company", "round", "amount", "currency", "amount_usd", "valuation",
