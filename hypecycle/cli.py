@@ -208,6 +208,7 @@ def cmd_ingest(args) -> int:
         extractor_options=_extractor_kwargs(args), n_process=args.processes,
         batch_size=args.batch_size, rejects_path=args.rejects, on_reject=on_reject,
         progress=(not args.quiet) and sys.stderr.isatty(), wait=args.wait,
+        near_threshold=args.near_threshold,
     )
     if shown > MAX_REJECTS_SHOWN and not args.quiet:
         more = f"; all are in {args.rejects}" if args.rejects else "; give --rejects FILE to keep them all"
@@ -217,7 +218,8 @@ def cmd_ingest(args) -> int:
         print(json.dumps(d))
     elif not args.quiet:
         extra = (f", extracted {d['extracted']} ({d['events']} events)" if not args.no_extract else "")
-        print(f"read {d['read']}, ingested {d['ingested']}, duplicates {d['duplicates']}, "
+        near = f" ({d['near_duplicates']} near)" if d["near_duplicates"] else ""
+        print(f"read {d['read']}, ingested {d['ingested']}, duplicates {d['duplicates']}{near}, "
               f"already stored {d['already_stored']}, rejected {d['rejected']}{extra} "
               f"in {summary.seconds:.1f} s ({summary.rate_text()})")
     _failed_files(summary)
@@ -867,6 +869,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=2000, help="records per committed batch (default: 2000)")
     p.add_argument("--summary-format", choices=("text", "json"), default="text",
                    help="format of the closing summary on stdout")
+    p.add_argument("--near-threshold", type=float, default=None, metavar="SIMILARITY",
+                   help="a story at least this similar (MinHash estimate of the Jaccard similarity of its "
+                        "3-word shingles) to one kept at most 3 days before or after is a near-duplicate: "
+                        "linked, not stored (default: 0.7; 0: off)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("stats", parents=[_store_options(), _output_options()],

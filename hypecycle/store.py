@@ -22,7 +22,7 @@ import functools
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -90,6 +90,9 @@ class BatchPlan:
     already_stored: int
     rejects: list[Reject]
     read: int
+    #: Similarity of each near-duplicate copy to its original (copy id -> similarity < 1);
+    #: copies not listed are exact (similarity 1).
+    similarity: dict[str, float] = field(default_factory=dict)
 
 
 class Store:
@@ -295,7 +298,7 @@ class Store:
                 "id": [a.id for a, _ in dups], "duplicate_of": [o for _, o in dups],
                 "date": [a.date for a, _ in dups], "url": [a.url for a, _ in dups],
                 "source": [a.source for a, _ in dups], "origin": [origin] * len(dups),
-                "similarity": [1.0] * len(dups)}, or_ignore=True)
+                "similarity": [plan.similarity.get(a.id, 1.0) for a, _ in dups]}, or_ignore=True)
             self._insert("rejects", {
                 "origin": [r.source for r in plan.rejects], "location": [r.location for r in plan.rejects],
                 "reason": [r.reason for r in plan.rejects]}, or_ignore=True)
@@ -413,6 +416,8 @@ class Store:
             "last date": last,
             "sources": sources,
             "duplicates recognised": c.execute("SELECT count(*) FROM duplicates").fetchone()[0],
+            "of them near-duplicates": c.execute(
+                "SELECT count(*) FROM duplicates WHERE similarity < 1").fetchone()[0],
             "records rejected": c.execute("SELECT count(*) FROM rejects").fetchone()[0],
             "ingestion runs": c.execute("SELECT count(*) FROM runs").fetchone()[0],
             "articles extracted": c.execute("SELECT count(*) FROM extracted").fetchone()[0],
