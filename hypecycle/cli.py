@@ -694,7 +694,7 @@ def cmd_emerging(args) -> int:
 
     with Store(args.store, read_only=True, wait=args.wait) as store:
         frame = emerging(store, since=args.since, until=args.until, freq=args.by, top=args.top,
-                         min_docs=args.min_docs)
+                         min_docs=args.min_docs, min_tech_share=args.min_tech_share)
     _emit(frame, args)
     return 0
 
@@ -924,13 +924,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_terms)
 
     p = sub.add_parser("emerging", parents=[_store_options(), _range_options(), _output_options()],
-                       help="terms whose frequency has just burst (Kleinberg's burst model)",
-                       description="Find terms whose share of articles burst, with Kleinberg's two-state "
-                                   "automaton over monthly document counts; lists bursts starting on or "
-                                   "after --since.")
+                       help="candidate technology terms whose frequency has just burst (Kleinberg's burst model)",
+                       description="Find candidate technology terms (words and two-word phrases of titles and "
+                                   "leads, without section labels, places, months or wire boilerplate, standing "
+                                   "in technology articles) whose share of articles burst against the corpus's "
+                                   "own baseline, with Kleinberg's two-state automaton over monthly document "
+                                   "counts; lists bursts starting on or after --since.")
     p.add_argument("--by", choices=("month", "quarter"), default="month", help="period (default: month)")
     p.add_argument("--top", type=int, default=30, help="how many terms to list (default: 30)")
     p.add_argument("--min-docs", type=int, default=5, help="ignore terms in fewer articles a period (default: 5)")
+    p.add_argument("--min-tech-share", type=float, default=0.5, metavar="SHARE",
+                   help="keep candidates standing in a technology context (a title and lead holding a word of "
+                        "hypecycle/data/emerging/context.txt) in at least this share of their articles "
+                        "(default: 0.5; 0: every candidate)")
     p.set_defaults(func=cmd_emerging)
 
     def label_parser(name: str, help_: str, description: str):

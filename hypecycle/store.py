@@ -524,12 +524,15 @@ class Store:
 
     def candidate_term_counts(self, *, freq: str = "month", since: dt.date | None = None,
                               until: dt.date | None = None, min_docs: int = 5,
-                              stop_words: Sequence[str] = (), lead_chars: int = 600):
+                              stop_words: Sequence[str] = (), lead_chars: int = 600,
+                              context_words: Sequence[str] = ()):
         """Document counts of every unigram and bigram per period, for burst detection.
 
         Reads each article's title and the first ``lead_chars`` characters of its text
         (where news states what is new). Returns a tidy frame ``period, term, docs,
-        total_docs`` holding the terms found in at least ``min_docs`` articles of some period.
+        total_docs, context_docs`` holding the terms found in at least ``min_docs`` articles
+        of some period; ``context_docs`` counts those of the term's articles whose title and
+        lead hold one of ``context_words`` (e.g. technology words).
         """
         freq = _freq(freq)
         where, params = _date_where(since, until)
@@ -541,6 +544,9 @@ class Store:
                        regexp_replace(lower(title || ' ' || left(text, {int(lead_chars)})), '[''’]s\\b', '', 'g'),
                        '[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*') AS toks
             FROM articles{where_sql}),
+        ctx AS (SELECT ?::VARCHAR[] AS words),
+        flagged AS (SELECT id, period, len(list_intersect(toks, (SELECT words FROM ctx))) > 0 AS in_context
+                    FROM docs),
         stop AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS w),
         pairs AS (
             SELECT id, period, p[1] AS w1, p[2] AS w2
@@ -552,13 +558,15 @@ class Store:
             SELECT id, period, w1 || ' ' || w2 FROM pairs
             WHERE length(w1) > 1 AND length(w2) > 1
               AND w1 NOT IN (SELECT w FROM stop) AND w2 NOT IN (SELECT w FROM stop)),
-        counts AS (SELECT period, term, count(DISTINCT id) AS docs FROM grams GROUP BY ALL),
+        counts AS (SELECT g.period, g.term, count(DISTINCT g.id) AS docs,
+                          count(DISTINCT g.id) FILTER (WHERE f.in_context) AS context_docs
+                   FROM grams g JOIN flagged f USING (id) GROUP BY ALL),
         totals AS (SELECT period, count(*) AS total_docs FROM docs GROUP BY ALL),
         frequent AS (SELECT term FROM counts GROUP BY term HAVING max(docs) >= ?)
-        SELECT c.period, c.term, c.docs, t.total_docs FROM counts c
+        SELECT c.period, c.term, c.docs, t.total_docs, c.context_docs FROM counts c
         JOIN frequent USING (term) JOIN totals t USING (period)
         ORDER BY c.term, c.period"""
-        frame = self.con.execute(sql, params + [list(stop_words), int(min_docs)]).df()
+        frame = self.con.execute(sql, params + [list(context_words), list(stop_words), int(min_docs)]).df()
         totals = self.con.execute(
             f"SELECT date_trunc('{freq}', date) AS period, count(*) AS total_docs FROM articles"
             f"{where_sql} GROUP BY ALL ORDER BY 1", params).df()

@@ -150,7 +150,8 @@ def test_extract_survives_empty_garbage_and_huge_texts(make_corpus, run_cli, tmp
 def _burst_corpus(seed: int) -> list[dict]:
     """Monthly articles 2008-2013; 'quantum annealing' appears only from 2012-03 on."""
     rng = random.Random(seed)
-    words = "market company shares bank growth deal report quarter price energy".split()
+    # "software": the articles are technology news, where emerging terms are looked for (issue 13)
+    words = "market company shares bank growth deal report quarter price energy software".split()
     recs = []
     for month in range(72):
         y, m = 2008 + month // 12, month % 12 + 1
