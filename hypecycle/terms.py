@@ -97,7 +97,7 @@ def emerging(store: Store, *, since: dt.date | None = None, until: dt.date | Non
         per_term = counts.groupby("term")[["docs", "context_docs"]].sum()
         share = (per_term["context_docs"] / per_term["docs"]).rename("tech_share")
         keep = share[(share >= min_tech_share) & ~share.index.isin(phrases)
-                     & ~share.index.str.contains(r"\d", regex=True)].index
+                     & ~share.index.str.contains(".", regex=False)].index
         counts = counts[counts["term"].isin(keep)]
     if counts.empty:
         return pd.DataFrame(columns=columns)

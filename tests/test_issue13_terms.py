@@ -80,3 +80,14 @@ def test_lexicon_and_the_same_phrases_as_terms_count_alike(store, tmp_path):
     # the store's `terms` regex and the matcher agree on which articles mention a term
     per_term = counts.groupby("term")["docs"].sum().to_dict()
     assert per_term == {"data center": 3, "smartphone": 1}
+
+
+def test_trajectory_terms_exact_matches_as_written(store):
+    # `--exact` used to crash (MentionCounter.for_terms had no `exact`)
+    from hypecycle.jobs import topic_data, topic_spec
+    from hypecycle.store import Store
+
+    with Store(store, read_only=True) as s:
+        inflected = topic_data(s, topic_spec(terms="data center")).articles
+        exact = topic_data(s, topic_spec(terms="data center", exact=True)).articles
+    assert set(inflected["article_id"]) == {"1", "2", "3"} and set(exact["article_id"]) == {"2"}
