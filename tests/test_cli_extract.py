@@ -107,7 +107,7 @@ def test_extract_store_after_no_extract_matches_ingest_with_extraction(corpus, r
 def test_topics_lists_the_shipped_lexicons(run_cli):
     r = run_cli("topics", "--format", "json")
     assert r.returncode == 0, r.stderr
-    topics = {json.loads(x)["topic"] for x in r.stdout.splitlines()}
+    topics = {x["topic"] for x in json.loads(r.stdout)}  # one JSON document (issue 13)
     for t in ("ai-infrastructure", "generative-ai", "cloud", "telecom", "dot-com", "big-data", "blockchain",
               "iot", "3d-printing", "cleantech", "electric-vehicles", "social-media", "mobile"):
         assert t in topics

@@ -203,11 +203,13 @@ def test_stats_command(make_corpus, tmp_path, run_cli):
     assert "wire" in proc.stdout and "2006-10" in proc.stdout and "1996-01" in proc.stdout
 
     as_json = run_cli("stats", "--store", store, "--format", "json", "--by", "year")
-    first, *rows = as_json.stdout.strip().splitlines()
-    assert json.loads(first)["articles"] == 3
-    assert [json.loads(r) for r in rows] == [
-        {"source": "wire", "period": "1996", "articles": 1, "duplicates": 0},
-        {"source": "wire", "period": "2006", "articles": 2, "duplicates": 0}]
+    doc = json.loads(as_json.stdout)  # one JSON document (issue 13)
+    assert doc["articles"] == 3 and doc["first_date"] == "1996-01-01"
+    rows = doc["periods"]  # every year of the range, zeros where none (issue 13)
+    assert [r["period"] for r in rows] == [str(y) for y in range(1996, 2007)]
+    assert rows[0] == {"source": "wire", "period": "1996", "articles": 1, "duplicates": 0}
+    assert rows[-1] == {"source": "wire", "period": "2006", "articles": 2, "duplicates": 0}
+    assert sum(r["articles"] for r in rows[1:-1]) == 0
     as_csv = run_cli("stats", "--store", store, "--format", "csv", "-o", tmp_path / "s.csv")
     assert as_csv.returncode == 0
     assert (tmp_path / "s.csv").read_text().splitlines()[0] == "source,period,articles,duplicates"

@@ -54,7 +54,7 @@ COMMANDS = {
     "compare": ["compare", "--store", "S", "--topic", "cloud"],
     "cycles": ["cycles"],
     "cycles --show": ["cycles", "--show", "dot-com"],
-    "report": ["report", "--store", "S", "--topic", "cloud", "--freq", "year", "-q"],
+    "report": ["report", "--store", "S", "--topic", "cloud", "-q"],
 }
 
 

@@ -123,7 +123,7 @@ def _check(items, good, bad_lines, shown):
     assert {a.id: a.date for a in arts} == good
     if not good:  # a file without any good record is reported once, at the file level (issue 13)
         assert len(rejects) == 1 and rejects[0].location == "" and rejects[0].source == shown, rejects
-        assert rejects[0].reason.startswith(("no article", "no record", "empty file")), rejects[0].reason
+        assert rejects[0].reason.startswith(("no article", "no record", "empty file", "not text")), rejects[0].reason
         return
     assert len(rejects) == len(bad_lines), [str(r) for r in rejects]
     assert {r.location for r in rejects} == {f"line {n}" for n in bad_lines}

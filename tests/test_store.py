@@ -74,7 +74,8 @@ def test_duplicates_within_one_file_first_copy_kept(make_corpus, store_path, bat
             recs.append({"id": f"{'ABC'[j]}{i}", "date": "2006-10-20", "title": f"t{j}{i}",
                          "text": t if i == 0 else t.lower()})
     recs.append(dict(recs[0]))  # the very same record twice
-    summary = ingest(make_corpus("d.jsonl", recs), store_path, batch_size=batch_size)
+    # B and C differ from A by two words: near-duplicates (issue 13); this test is about exact copies
+    summary = ingest(make_corpus("d.jsonl", recs), store_path, batch_size=batch_size, near_threshold=0)
     assert summary.ingested == 3 and summary.duplicates == len(recs) - 3
     assert {r[0] for r in store_rows(store_path, "SELECT id FROM articles")} == {"A0", "B0", "C0"}
     assert set(store_rows(store_path, "SELECT id, duplicate_of FROM duplicates")) == {
