@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import HypecycleError, RejectedRecordsError, UsageError
+from .schema import EVENT_TYPES
+from .errors import HypecycleError, NoArticlesError, RejectedRecordsError, UsageError
 
 MAX_REJECTS_SHOWN = 20
 
@@ -26,8 +27,8 @@ MAX_REJECTS_SHOWN = 20
 
 def _output_options() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--format", dest="output_format", choices=("table", "csv", "json"), default="table",
-                   help="output format (default: table)")
+    p.add_argument("--format", dest="output_format", choices=("table", "csv", "json", "jsonl"), default="table",
+                   help="output format (default: table); json is one JSON document, jsonl one object a line")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
     return p
 
@@ -87,13 +88,23 @@ def _extractor_kwargs(args) -> dict:
 # output
 # ---------------------------------------------------------------------------------------------
 
-def _emit(frame, args) -> None:
-    """Write a DataFrame in the chosen --format to --output or stdout."""
+def _emit(frame, args, meta: dict | None = None, rows_key: str = "rows") -> None:
+    """Write a DataFrame in the chosen --format to --output or stdout.
+
+    ``json`` is one JSON document: the rows as an array of objects, or, with ``meta``, an
+    object holding ``meta``'s keys and the rows under ``rows_key``. ``jsonl`` is one object
+    a line (the rows only). Dates are ISO (``2006-10-21``), lists stay lists, NaN is null.
+    """
     fmt = args.output_format
-    if fmt == "csv":
-        text = frame.to_csv(index=False)
-    elif fmt == "json":
-        text = frame.to_json(orient="records", date_format="iso", force_ascii=False, lines=True)
+    if fmt in ("json", "jsonl"):
+        rows = json_records(frame)
+        if fmt == "jsonl":
+            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        else:
+            doc = rows if meta is None else {**{k: json_value(v) for k, v in meta.items()}, rows_key: rows}
+            text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "csv":
+        text = _flat(frame).to_csv(index=False)
     else:
         if frame.empty:
             text = "(no rows)\n"
@@ -102,8 +113,58 @@ def _emit(frame, args) -> None:
 
             with pd.option_context("display.max_rows", None, "display.max_columns", None,
                                    "display.width", 200, "display.max_colwidth", 60):
-                text = frame.to_string(index=False) + "\n"
+                text = _flat(frame).to_string(index=False) + "\n"
     _write(text, args.output)
+
+
+def _flat(frame):
+    """List cells joined with '; ' for csv and table output."""
+    cols = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, (list, tuple))).any()] \
+        if len(frame) else []
+    if not cols:
+        return frame
+    frame = frame.copy()
+    for c in cols:
+        frame[c] = frame[c].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return frame
+
+
+def json_value(v):
+    """A value made JSON-ready: ISO dates (a midnight timestamp is a date), lists as lists,
+    numpy scalars as numbers, NaN/NA as null."""
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return [json_value(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): json_value(x) for k, x in v.items()}
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat() if v == v.normalize() and v.tzinfo is None else v.isoformat()
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, pd.Period):
+        return str(v)
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def json_records(frame) -> list[dict]:
+    """A DataFrame's rows as JSON-ready dicts (see :func:`json_value`)."""
+    cols = [str(c) for c in frame.columns]
+    return [{c: json_value(v) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
 
 
 def _write(text: str, output: str | None) -> None:
@@ -136,6 +197,8 @@ def cmd_ingest(args) -> int:
 
     def on_reject(r):
         nonlocal shown
+        if r.location == "":  # a whole-file failure: said once, after the run
+            return
         shown += 1
         if shown <= MAX_REJECTS_SHOWN and not args.quiet:
             _err(f"rejected {r}")
@@ -146,6 +209,7 @@ def cmd_ingest(args) -> int:
         batch_size=args.batch_size, rejects_path=args.rejects, on_reject=on_reject,
         progress=(not args.quiet) and sys.stderr.isatty(), wait=args.wait,
         scheduler=args.scheduler,
+        near_threshold=args.near_threshold,
     )
     if shown > MAX_REJECTS_SHOWN and not args.quiet:
         more = f"; all are in {args.rejects}" if args.rejects else "; give --rejects FILE to keep them all"
@@ -155,13 +219,29 @@ def cmd_ingest(args) -> int:
         print(json.dumps(d))
     elif not args.quiet:
         extra = (f", extracted {d['extracted']} ({d['events']} events)" if not args.no_extract else "")
-        print(f"read {d['read']}, ingested {d['ingested']}, duplicates {d['duplicates']}, "
+        near = f" ({d['near_duplicates']} near)" if d["near_duplicates"] else ""
+        print(f"read {d['read']}, ingested {d['ingested']}, duplicates {d['duplicates']}{near}, "
               f"already stored {d['already_stored']}, rejected {d['rejected']}{extra} "
-              f"in {d['seconds']:.1f} s ({d['articles_per_second']:.0f} articles/s)")
+              f"in {summary.seconds:.1f} s ({summary.rate_text()})")
+    _failed_files(summary)
     if args.strict and summary.rejected:
         raise RejectedRecordsError(f"{summary.rejected} record(s) rejected and --strict was given"
                                    + (f"; see {args.rejects}" if args.rejects else ""))
     return 0
+
+
+def _failed_files(summary) -> None:
+    """Inputs that yielded no article: a warning each when other inputs succeeded, else one error."""
+    failed = summary.failed_files
+    if not failed:
+        return
+    if summary.succeeded:
+        for r in failed:
+            _err(f"warning: {r.source}: no article read: {r.reason}")
+        return
+    head = "; ".join(f"{r.source}: {r.reason}" for r in failed[:3])
+    more = f"; and {len(failed) - 3} more file(s) (give --rejects FILE to list them)" if len(failed) > 3 else ""
+    raise NoArticlesError(f"no input yielded an article: {head}{more}")
 
 
 def cmd_stats(args) -> int:
@@ -169,10 +249,11 @@ def cmd_stats(args) -> int:
 
     with Store(args.store, read_only=True, wait=args.wait) as store:
         header, frame = store.stats(by=args.by)
+    if args.output_format == "json":  # one document: the headline figures and the rows
+        _emit(frame, args, meta={k.replace(" ", "_"): v for k, v in header.items()}, rows_key="periods")
+        return 0
     if args.output_format == "table":
         _write("".join(f"{k}: {v}\n" for k, v in header.items()) + "\n", None)
-    elif args.output_format == "json" and not args.output:
-        print(json.dumps(header, default=str))
     _emit(frame, args)
     return 0
 
@@ -202,12 +283,15 @@ def cmd_extract(args) -> int:
                           default_date=parse_default_date(args.default_date))
     items = iter_articles(args.paths, options)
     rejected = 0
+    failed: list = []
 
     def articles():
         nonlocal rejected
         for item in items:
             if isinstance(item, Reject):
                 rejected += 1
+                if item.location == "":
+                    failed.append(item)
                 if rejected <= MAX_REJECTS_SHOWN:
                     _err(f"rejected {item}")
                 continue
@@ -215,15 +299,26 @@ def cmd_extract(args) -> int:
 
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     n = 0
+    as_array = args.output_format == "json"  # one JSON document; jsonl (the default) streams
     try:
+        if as_array:
+            out.write("[")
         for x in extract_many(articles(), n_process=args.processes, **_extractor_kwargs(args)):
-            out.write(json.dumps(x.to_dict(), ensure_ascii=False) + "\n")
+            if as_array:
+                out.write(("\n" if not n else ",\n") + json.dumps(x.to_dict(), ensure_ascii=False))
+            else:
+                out.write(json.dumps(x.to_dict(), ensure_ascii=False) + "\n")
             n += 1
+        if as_array:
+            out.write("\n]\n")
     finally:
         if args.output:
             out.close()
     if not args.quiet:
         _err(f"extracted {n} articles, rejected {rejected}")
+    if failed and not n:
+        head = "; ".join(f"{r.source}: {r.reason}" for r in failed[:3])
+        raise NoArticlesError(f"no input yielded an article: {head}")
     if args.strict and rejected:
         raise RejectedRecordsError(f"{rejected} record(s) rejected and --strict was given")
     return 0
@@ -258,7 +353,7 @@ def cmd_terms(args) -> int:
     from .store import Store
 
     with Store(args.store, read_only=True, wait=args.wait) as store:
-        frame = store.term_counts(args.term, freq=args.by, since=args.since, until=args.until)
+        frame = store.term_counts(args.term, freq=args.by, since=args.since, until=args.until, exact=args.exact)
     _emit(frame, args)
     return 0
 
@@ -603,7 +698,7 @@ def cmd_emerging(args) -> int:
 
     with Store(args.store, read_only=True, wait=args.wait) as store:
         frame = emerging(store, since=args.since, until=args.until, freq=args.by, top=args.top,
-                         min_docs=args.min_docs)
+                         min_docs=args.min_docs, min_tech_share=args.min_tech_share)
     _emit(frame, args)
     return 0
 
@@ -785,8 +880,17 @@ def _read_options() -> argparse.ArgumentParser:
     return p
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the project's error format: one line, coded, saying what to do."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        message = " ".join(message.split())
+        self.exit(UsageError.exit_code,
+                  f"hypecycle: error: {UsageError(f'{self.prog}: {message}; see `{self.prog} --help`')}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hypecycle",
         description="Read dated news and tell where a technology stands in its hype cycle.")
     parser.add_argument("--version", action="version", version=f"hypecycle {__version__}")
@@ -813,6 +917,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extract on a Dask cluster: its scheduler (tcp://HOST:8786), or 'local' for a "
                         "LocalCluster of --processes workers; this process still writes the store "
                         "(needs pip install 'hypecycle-news[distributed]')")
+    p.add_argument("--near-threshold", type=float, default=None, metavar="SIMILARITY",
+                   help="a story at least this similar (MinHash estimate of the Jaccard similarity of its "
+                        "3-word shingles) to one kept at most 3 days before or after is a near-duplicate: "
+                        "linked, not stored (default: 0.7; 0: off)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("stats", parents=[_store_options(), _output_options()],
@@ -829,6 +937,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "extraction.schema.json).")
     p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
     p.add_argument("-o", "--output", metavar="FILE", help="write JSON lines to FILE (default: stdout)")
+    p.add_argument("--format", dest="output_format", choices=("jsonl", "json"), default="jsonl",
+                   help="jsonl: one object a line, streamed (default); json: one JSON array")
     p.add_argument("--store", metavar="FILE",
                    help="instead of files, extract the stored articles not extracted yet (after "
                         "`ingest --no-extract`, or with --redo after adding a lexicon)")
@@ -840,8 +950,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="list extracted lifecycle events from a store",
                        description="List funding rounds, IPOs, acquisitions, bankruptcies, shutdowns and "
                                    "layoffs extracted from the stored articles.")
-    p.add_argument("--type", action="append", metavar="TYPE",
-                   help="event type (funding, ipo, acquisition, bankruptcy, shutdown, layoff); repeatable")
+    p.add_argument("--type", action="append", metavar="TYPE", choices=EVENT_TYPES,
+                   help=f"event type ({', '.join(EVENT_TYPES)}); repeatable")
     p.add_argument("--company", help="only events whose company or acquirer contains this text")
     p.add_argument("--evidence", action="store_true", help="include the evidence sentence in table output")
     p.set_defaults(func=cmd_events)
@@ -857,16 +967,24 @@ def build_parser() -> argparse.ArgumentParser:
                                    "words) per period, next to the period's total.")
     p.add_argument("--term", action="append", required=True, metavar="TERM", help="a term or phrase; repeatable")
     p.add_argument("--by", choices=("month", "quarter", "year"), default="quarter", help="period (default: quarter)")
+    p.add_argument("--exact", action="store_true",
+                   help="match terms exactly as written (default: also the plural or singular of the last word)")
     p.set_defaults(func=cmd_terms)
 
     p = sub.add_parser("emerging", parents=[_store_options(), _range_options(), _output_options()],
-                       help="terms whose frequency has just burst (Kleinberg's burst model)",
-                       description="Find terms whose share of articles burst, with Kleinberg's two-state "
-                                   "automaton over monthly document counts; lists bursts starting on or "
-                                   "after --since.")
+                       help="candidate technology terms whose frequency has just burst (Kleinberg's burst model)",
+                       description="Find candidate technology terms (words and two-word phrases of titles and "
+                                   "leads, without section labels, places, months or wire boilerplate, standing "
+                                   "in technology articles) whose share of articles burst against the corpus's "
+                                   "own baseline, with Kleinberg's two-state automaton over monthly document "
+                                   "counts; lists bursts starting on or after --since.")
     p.add_argument("--by", choices=("month", "quarter"), default="month", help="period (default: month)")
     p.add_argument("--top", type=int, default=30, help="how many terms to list (default: 30)")
     p.add_argument("--min-docs", type=int, default=5, help="ignore terms in fewer articles a period (default: 5)")
+    p.add_argument("--min-tech-share", type=float, default=0.5, metavar="SHARE",
+                   help="keep candidates standing in a technology context (a title and lead holding a word of "
+                        "hypecycle/data/emerging/context.txt) in at least this share of their articles "
+                        "(default: 0.5; 0: every candidate)")
     p.set_defaults(func=cmd_emerging)
 
     def label_parser(name: str, help_: str, description: str):

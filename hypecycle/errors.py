@@ -61,6 +61,12 @@ class RejectedRecordsError(InputError):
     code = "HC103"
 
 
+class NoArticlesError(InputError):
+    """No input yielded an article: every file was empty, not text, lacked dates, or was of another format."""
+
+    code = "HC104"
+
+
 class StoreError(HypecycleError):
     """The embedded database cannot be opened or written."""
 

@@ -51,6 +51,10 @@ STRUCTURED = {
 }
 DOCUMENTS = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html"}
 FORMATS = sorted(set(STRUCTURED.values()) | set(DOCUMENTS.values()))
+SUPPORTED_SUFFIXES = tuple(sorted(STRUCTURED) + sorted(DOCUMENTS))
+#: Rejects of a file held back until its first good record: a file none of whose records is
+#: good is reported once, at the file level, instead of once per record.
+HOLD_REJECTS = 1000
 
 #: A text longer than this is cut (and the cut reported) so one record cannot exhaust memory.
 MAX_FIELD_CHARS = 10_000_000
@@ -134,21 +138,24 @@ def resolve_inputs(paths: Iterable[str | Path], options: ReadOptions | None = No
         if path.is_dir():
             members = sorted(
                 q for q in path.rglob("*")
-                if q.is_file() and not q.name.startswith(".") and _suffixes(q)[0] in DOCUMENTS
+                if q.is_file() and not any(part.startswith(".") for part in q.relative_to(path).parts)
+                and (_suffixes(q)[0] in DOCUMENTS or _suffixes(q)[0] in STRUCTURED)
             )
             if not members:
-                raise UsageError(f"{shown}: folder holds no .txt, .md or .html files")
+                raise UsageError(f"{shown}: folder holds no file of a supported type; expected "
+                                 f"{', '.join(SUPPORTED_SUFFIXES)} (optionally .gz)")
             src = options.source or path.resolve().name
             for q in members:
                 suffix, gz = _suffixes(q)
-                inputs.append(_Input(q, str(q), options.format or DOCUMENTS[suffix], src, gz))
+                fmt = options.format or STRUCTURED.get(suffix) or DOCUMENTS[suffix]
+                inputs.append(_Input(q, str(q), fmt, src, gz))
             continue
         suffix, gz = _suffixes(path)
         fmt = options.format or STRUCTURED.get(suffix) or DOCUMENTS.get(suffix)
         if fmt is None:
             raise UnknownFormatError(
                 f"{shown}: cannot tell the format from the name; expected one of "
-                f"{', '.join(sorted(STRUCTURED) + sorted(DOCUMENTS))} (optionally .gz), or give --input-format")
+                f"{', '.join(SUPPORTED_SUFFIXES)} (optionally .gz), or give --input-format")
         src = options.source or path.resolve().parent.name
         inputs.append(_Input(path, shown, fmt, src, gz))
     return inputs
@@ -261,6 +268,16 @@ def _iter_csv(inp: _Input, options: ReadOptions):
                 yield Reject(inp.shown, "", "empty file: no header row")
                 return
             header = [h.strip().lstrip("\ufeff") for h in header]
+            lower = {h.lower() for h in header}
+            if (options.date_field is None and options.default_date is None
+                    and not lower & set(DATE_FIELDS)):
+                yield Reject(inp.shown, "", f"no date column (columns: {', '.join(header)[:200]}; expected one of "
+                                            f"{', '.join(DATE_FIELDS[:4])}); give --date-field COLUMN, or "
+                                            "--default-date YYYY-MM-DD for undated rows"
+                                            + ("; the header is one column: try --delimiter"
+                                               if len(header) == 1 and any(c in header[0] for c in ",;\t|")
+                                               else ""))
+                return
             last_line = reader.line_num
             for row in reader:
                 row_no += 1
@@ -550,21 +567,97 @@ def iter_located(paths: Iterable[str | Path], options: ReadOptions | None = None
 
 def _generate(inputs: list[_Input], options: ReadOptions, located: bool = False
               ) -> Iterator[Article | Reject | tuple[Article, str]]:
-    """Records of every input; with ``located``, each Article comes as ``(article, "file:line N")``."""
+    """Records of every input; with ``located``, each Article comes as ``(article, "file:line N")``.
+
+    A file that yields no article at all is reported once, by a Reject with an empty
+    location (a whole-file failure) naming the reason and what to pass; its record
+    rejects are held back (up to :data:`HOLD_REJECTS`) until its first good record."""
     for inp in inputs:
+        reason = _whole_file_problem(inp, options)
+        if reason is not None:
+            yield Reject(inp.shown, "", reason)
+            continue
         fmap = None if inp.format in ("text", "html") else _FieldMap(options, inp.shown)
+        good = bad = 0
+        held: list[Reject] = []
+        first_bad: Reject | None = None
         for item in _READERS[inp.format](inp, options):
-            if isinstance(item, Reject):
+            if not isinstance(item, Reject):
+                loc, rec = item
+                try:
+                    fields = _DOC_FIELDS if fmap is None else fmap.resolve(tuple(rec.keys()))
+                    article = record_to_article(rec, fields, source=inp.source,
+                                                default_date=options.default_date)
+                except RecordError as e:
+                    item = Reject(inp.shown, loc, e.reason)
+                else:
+                    if held:
+                        yield from held
+                        held = []
+                    good += 1
+                    yield (article, f"{inp.shown}:{loc}" if loc else inp.shown) if located else article
+                    continue
+            bad += 1
+            first_bad = first_bad or item
+            if good or item.location == "":
                 yield item
-                continue
-            loc, rec = item
-            try:
-                fields = _DOC_FIELDS if fmap is None else fmap.resolve(tuple(rec.keys()))
-                article = record_to_article(rec, fields, source=inp.source,
-                                            default_date=options.default_date)
-                yield (article, f"{inp.shown}:{loc}" if loc else inp.shown) if located else article
-            except RecordError as e:
-                yield Reject(inp.shown, loc, e.reason)
+            elif len(held) < HOLD_REJECTS:
+                held.append(item)
+            else:
+                yield from held
+                held = []
+                yield item
+        if good:
+            continue
+        if first_bad is None:
+            yield Reject(inp.shown, "", f"no record found in this {inp.format} file; "
+                                        + _FORMAT_HINT)
+        elif inp.format in ("text", "html"):  # one record per file: its reject is the file's
+            if first_bad.location != "":
+                yield Reject(inp.shown, "", f"{first_bad.location}: {first_bad.reason}")
+        elif first_bad.location != "" or bad > 1:
+            yield Reject(inp.shown, "", _no_article_reason(inp, first_bad, bad))
+
+
+_FORMAT_HINT = "give --input-format if it is in another format"
+
+
+def _no_article_reason(inp: _Input, first: Reject, bad: int) -> str:
+    """The whole-file reason of a file whose every record was rejected."""
+    what = "record" if bad == 1 else f"all {bad} records"
+    hint = ""
+    if first.reason.startswith(("broken JSON", "expected a JSON object", "expected ")):
+        hint = f"; is it a {inp.format} file? " + _FORMAT_HINT
+    return f"no article: {what} rejected, the first at {first.location or 'the start'}: {first.reason}{hint}"
+
+
+def _decodes(head: bytes, encoding: str) -> bool:
+    """Whether the first bytes of a file decode (a character cut at the end is allowed)."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _whole_file_problem(inp: _Input, options: ReadOptions) -> str | None:
+    """Why a file cannot hold any article, told from its first bytes: empty, or not text."""
+    try:
+        with _open_binary(inp) as fh:
+            head = fh.read(8192)
+    except _READ_ERRORS as e:
+        return f"unreadable file: {_oserror(e)}"
+    if not head.strip():
+        what = "0 bytes" if not head else "only blank space"
+        return f"empty file ({what}); nothing to ingest: pass a file holding articles"
+    if inp.format == "parquet":
+        return None
+    wide = options.encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
+    if b"\x00" in head and not wide and (head.count(0) > len(head) // 20 or not _decodes(head, options.encoding)):
+        kind = "Parquet" if head.startswith(b"PAR1") else "binary data"
+        return (f"not text: {kind} (NUL bytes) where {inp.format} text was expected; give --input-format "
+                "with the real format (or name the file by it), or --encoding utf-16 for UTF-16 text")
+    return None
 
 
 def parse_default_date(value: str | None) -> dt.date | None:

@@ -31,22 +31,50 @@ class IngestSummary:
     read: int = 0
     ingested: int = 0
     duplicates: int = 0
+    #: Of the duplicates, near (not exact) copies of a story (:mod:`hypecycle.neardup`).
+    near_duplicates: int = 0
     already_stored: int = 0
     rejected: int = 0
     extracted: int = 0
     events: int = 0
     seconds: float = 0.0
     rejects_shown: list[Reject] = field(default_factory=list)
+    #: Whole-file failures: inputs that yielded no article (empty, not text, no date column ...).
+    failed_files: list[Reject] = field(default_factory=list)
 
     @property
-    def rate(self) -> float:
-        return self.read / self.seconds if self.seconds > 0 else 0.0
+    def rate(self) -> float | None:
+        """Records read per second, or ``None`` when nothing was read."""
+        return self.read / self.seconds if self.seconds > 0 and self.read else None
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether some input yielded an article (new, a duplicate or already stored)."""
+        return bool(self.ingested or self.duplicates or self.already_stored)
+
+    def rate_text(self) -> str:
+        """The rate as the closing summary prints it: with significant digits, and only when
+        the run is long enough for it to mean something (else its duration per article)."""
+        if not self.read or self.seconds <= 0:
+            return "nothing read"
+        if self.read < MIN_RATE_RECORDS or self.seconds < MIN_RATE_SECONDS:
+            return f"a run of {self.read} record(s) is too short for a rate"
+        r = self.rate or 0.0
+        return f"{r:.0f} articles/s" if r >= 100 else f"{r:.3g} articles/s"
 
     def as_dict(self) -> dict[str, Any]:
+        rate = self.rate
         return {"read": self.read, "ingested": self.ingested, "duplicates": self.duplicates,
-                "already_stored": self.already_stored, "rejected": self.rejected,
+                "near_duplicates": self.near_duplicates, "already_stored": self.already_stored, "rejected": self.rejected,
                 "extracted": self.extracted, "events": self.events,
-                "seconds": round(self.seconds, 2), "articles_per_second": round(self.rate, 1)}
+                "seconds": round(self.seconds, 3),
+                "articles_per_second": None if rate is None else float(f"{rate:.3g}"),
+                "failed_files": [{"file": r.source, "reason": r.reason} for r in self.failed_files]}
+
+
+#: A closing summary shows a rate only for runs of at least this many records and seconds.
+MIN_RATE_RECORDS = 100
+MIN_RATE_SECONDS = 1.0
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
@@ -65,7 +93,7 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
                  extractor_options: dict[str, Any] | None = None, n_process: int = 2,
                  batch_size: int = 2000, rejects_path: str | Path | None = None,
                  on_reject=None, progress: bool = False, wait: float = 0.0,
-                 scheduler: str | None = None) -> IngestSummary:
+                 scheduler: str | None = None, near_threshold: float | None = None) -> IngestSummary:
     """Ingest corpus files into a store, deduplicating, extracting and committing per batch.
 
     Each batch of ``batch_size`` input records is written, with its extractions, in
@@ -94,6 +122,10 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
         Extract on a Dask cluster: its scheduler's address, or ``"local"`` for a
         LocalCluster of ``n_process`` workers (:mod:`hypecycle.cluster`). This process
         still writes the store.
+    near_threshold
+        Similarity from which a story within a few days of a kept one is a near-duplicate
+        (linked in ``duplicates`` with its similarity, not stored, so its events count once);
+        default :data:`hypecycle.neardup.THRESHOLD`; 0 turns near-duplicate detection off.
     """
     from .store import Store
 
@@ -122,9 +154,13 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
             pending_hashes: dict[int, str] = {}
             extractor_name = _describe_extractor(extractor_options or {}) if extract else ""
 
+            near = _NearDuplicates(store, run_origin, near_threshold)
+
             def plans():
                 for chunk in _chunks(items, batch_size):
-                    yield store.plan_batch(chunk, pending_ids, pending_hashes, run_origin=run_origin)
+                    plan = store.plan_batch(chunk, pending_ids, pending_hashes, run_origin=run_origin)
+                    near.mark(plan, pending_ids, pending_hashes)
+                    yield plan
 
             def account(plan, extractions=None):
                 store.write_batch(plan, origin=run_origin, extractions=extractions, extractor=extractor_name)
@@ -134,12 +170,15 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
                 summary.read += plan.read
                 summary.ingested += len(plan.new)
                 summary.duplicates += len(plan.duplicates)
+                summary.near_duplicates += len(plan.similarity)
                 summary.already_stored += plan.already_stored
                 summary.rejected += len(plan.rejects)
                 if extractions:
                     summary.extracted += len(extractions)
                     summary.events += sum(len(x.events) for x in extractions)
                 for r in plan.rejects:
+                    if r.location == "":
+                        summary.failed_files.append(r)
                     if on_reject is not None:
                         on_reject(r)
                     if reject_fh is not None:
@@ -163,6 +202,70 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
         if reject_fh is not None:
             reject_fh.close()
     return summary
+
+
+class _NearDuplicates:
+    """Moves the near-duplicates of each planned batch from its new articles to its duplicates.
+
+    The index (:class:`hypecycle.neardup.NearDuplicateIndex`) holds the stories of the last
+    few days: those this run keeps, and, when the store already held articles, the stored ones
+    of the days around each batch (read once per day), so a rerun or a later file finds its
+    originals too. A copy is indexed as well, pointing at its original, so a third version
+    close to the second is linked to the first."""
+
+    def __init__(self, store, run_origin: str, threshold: float | None):
+        from .neardup import THRESHOLD, NearDuplicateIndex
+
+        threshold = THRESHOLD if threshold is None else float(threshold)
+        if not 0.0 <= threshold <= 1.0:
+            from .errors import UsageError
+
+            raise UsageError(f"--near-threshold must be a similarity from 0 (off) to 1, got {threshold}")
+        self.index = NearDuplicateIndex(threshold) if threshold > 0 else None
+        self.store, self.run_origin = store, run_origin
+        self.root: dict[str, str] = {}   # indexed copy -> its original (bounded with the index)
+        self.seeded: set[dt.date] = set()
+        self.stored_before = bool(store.con.execute("SELECT count(*) FROM articles").fetchone()[0]) \
+            if self.index is not None else False
+
+    def _seed(self, dates: list[dt.date]) -> None:
+        days = {d + dt.timedelta(days=k) for d in set(dates)
+                for k in range(-self.index.window_days, self.index.window_days + 1)} - self.seeded
+        if not days:
+            return
+        self.seeded |= days
+        lo, hi = min(days), max(days)
+        rows = self.store.con.execute(
+            "SELECT id, date, title, text FROM articles WHERE date BETWEEN ? AND ? "
+            "AND origin IS DISTINCT FROM ? ORDER BY date, id", [lo, hi, self.run_origin]).fetchall()
+        for i, d, title, text in rows:
+            if d in days and i not in self.index:
+                _, _, sig = self.index.find(d, title, text)
+                self.index.add(i, d, sig)
+
+    def mark(self, plan, pending_ids: dict, pending_hashes: dict) -> None:
+        if self.index is None or not plan.new:
+            return
+        if self.stored_before:
+            self._seed([a.date for a in plan.new])
+        keep = []
+        for a in plan.new:
+            original, sim, sig = self.index.find(a.date, a.title, a.text)
+            if original is None:
+                keep.append(a)
+                self.index.add(a.id, a.date, sig)
+                continue
+            original = self.root.get(original, original)
+            plan.duplicates.append((a, original))
+            plan.similarity[a.id] = round(sim, 4)
+            pending_ids.pop(a.id, None)
+            if pending_hashes.get(a.content_hash) == a.id:  # a later exact copy is found by the index
+                del pending_hashes[a.content_hash]
+            self.index.add(a.id, a.date, sig)
+            self.root[a.id] = original
+        plan.new = keep
+        if len(self.root) > 4 * max(len(self.index), 1000):
+            self.root = {k: v for k, v in self.root.items() if k in self.index}
 
 
 def _extract_and_write(plans: Iterator, account, extractor_options: dict[str, Any], n_process: int,

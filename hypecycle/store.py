@@ -23,7 +23,7 @@ import functools
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -92,6 +92,9 @@ class BatchPlan:
     already_stored: int
     rejects: list[Reject]
     read: int
+    #: Similarity of each near-duplicate copy to its original (copy id -> similarity < 1);
+    #: copies not listed are exact (similarity 1).
+    similarity: dict[str, float] = field(default_factory=dict)
 
 
 class Store:
@@ -325,7 +328,7 @@ class Store:
                 "id": [a.id for a, _ in dups], "duplicate_of": [o for _, o in dups],
                 "date": [a.date for a, _ in dups], "url": [a.url for a, _ in dups],
                 "source": [a.source for a, _ in dups], "origin": [origin] * len(dups),
-                "similarity": [1.0] * len(dups)}, or_ignore=True)
+                "similarity": [plan.similarity.get(a.id, 1.0) for a, _ in dups]}, or_ignore=True)
             self._insert("rejects", {
                 "origin": [r.source for r in plan.rejects], "location": [r.location for r in plan.rejects],
                 "reason": [r.reason for r in plan.rejects]}, or_ignore=True)
@@ -429,6 +432,8 @@ class Store:
             "last date": last,
             "sources": sources,
             "duplicates recognised": c.execute("SELECT count(*) FROM duplicates").fetchone()[0],
+            "of them near-duplicates": c.execute(
+                "SELECT count(*) FROM duplicates WHERE similarity < 1").fetchone()[0],
             "records rejected": c.execute("SELECT count(*) FROM rejects").fetchone()[0],
             "ingestion runs": c.execute("SELECT count(*) FROM runs").fetchone()[0],
             "articles extracted": c.execute("SELECT count(*) FROM extracted").fetchone()[0],
@@ -442,11 +447,14 @@ class Store:
             SELECT a.source, {_period_label('a.p', freq)} AS period, a.n AS articles,
                    coalesce(d.n, 0) AS duplicates
             FROM a LEFT JOIN d USING (source, p) ORDER BY a.source, a.p""").df()
+        # every period of the range for every source, zeros where it has no article
+        frame = self._complete_periods(frame, freq, None, None, keys=("source",))
         return header, frame
 
     def events(self, *, types: Sequence[str] | None = None, since: dt.date | None = None,
                until: dt.date | None = None, company: str | None = None):
-        """The stored events as a tidy frame (columns of :data:`hypecycle.schema.EVENT_COLUMNS`)."""
+        """The stored events as a tidy frame (columns of :data:`hypecycle.schema.EVENT_COLUMNS` and
+        ``topics``; ``investors`` and ``topics`` are lists, as in the extraction JSON Schema)."""
         where, params = _date_where(since, until, "e.date")
         if types:
             where.append("e.type IN (SELECT unnest(?::VARCHAR[]))")
@@ -454,19 +462,26 @@ class Store:
         if company:
             where.append("(e.company ILIKE ? OR e.acquirer ILIKE ?)")
             params += [f"%{company}%", f"%{company}%"]
-        cols = ", ".join("array_to_string(e.investors, '; ') AS investors" if c == "investors" else f"e.{c}"
-                         for c in EVENT_COLUMNS)
+        cols = ", ".join(f"e.{c}" for c in (*EVENT_COLUMNS, "topics"))
         sql = (f"SELECT {cols} FROM events e"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.date, e.article_id, e.seq")
-        return self.con.execute(sql, params).df()
+        frame = self.con.execute(sql, params).df()
+        frame["investors"] = frame["investors"].map(lambda v: [] if v is None else list(v)).astype(object)
+        # NULL topics: extracted before schema version 2 (unknown, not "none")
+        frame["topics"] = frame["topics"].map(lambda v: None if v is None else list(v)).astype(object)
+        return frame
 
     def term_counts(self, terms: Sequence[str], *, freq: str = "quarter", since: dt.date | None = None,
-                    until: dt.date | None = None):
+                    until: dt.date | None = None, exact: bool = False):
         """Articles mentioning each ad-hoc term per period, read from the stored text.
 
-        Matching is case-insensitive on whole words, and a space in a term also
-        matches a hyphen or a line break ("cloud computing" finds "cloud-computing").
-        Returns a tidy frame: ``period, term, docs, total_docs, share``.
+        Matching is case-insensitive on whole words, a space in a term also
+        matches a hyphen or a line break ("cloud computing" finds "cloud-computing"),
+        and, unless ``exact``, the term's last word matches its regular inflections
+        ("data center" finds "data centers"; :func:`term_pattern`).
+        Returns a tidy frame: ``period, term, docs, total_docs, share``, with every period
+        from ``since`` (default: the first article) to ``until`` (default: the last), zeros
+        where a period has no article.
         """
         import pandas as pd
 
@@ -480,7 +495,8 @@ class Store:
         sql = (f"SELECT {_period_label('date_trunc(' + repr(freq) + ', date)', freq)} AS period, "
                f"count(*) AS total_docs, {cols} FROM articles"
                + (" WHERE " + " AND ".join(where) if where else "") + " GROUP BY 1 ORDER BY 1")
-        wide = self.con.execute(sql, [term_pattern(t) for t in terms] + params).df()
+        wide = self.con.execute(sql, [term_pattern(t, exact=exact) for t in terms] + params).df()
+        wide = self._complete_periods(wide, freq, since, until)
         frames = []
         for i, term in enumerate(terms):
             f = pd.DataFrame({"period": wide["period"], "term": term,
@@ -489,17 +505,49 @@ class Store:
             frames.append(f)
         out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=["period", "term", "docs", "total_docs"])
-        out["share"] = (out["docs"] / out["total_docs"]).round(6)
+        out["share"] = (out["docs"] / out["total_docs"].where(out["total_docs"] > 0)).round(6).fillna(0.0)
+        return out
+
+    def _complete_periods(self, wide, freq: str, since: dt.date | None, until: dt.date | None,
+                          keys: Sequence[str] = ()):
+        """Lay a frame with a ``period`` label column (and optional ``keys`` columns) on every
+        period from ``since`` (default: the first article) to ``until`` (default: the last),
+        zeros in the count columns of the periods it lacks."""
+        import pandas as pd
+
+        from . import periods
+
+        if freq not in periods.FREQS:
+            return wide
+        first, last = self.con.execute("SELECT min(date), max(date) FROM articles").fetchone()
+        start, end = since or first, until or last
+        if start is None or end is None or start > end:
+            return wide
+        labels = periods.labels(periods.period_axis(start, end, freq))
+        if keys:
+            groups = wide[list(keys)].drop_duplicates()
+            full = groups.merge(pd.DataFrame({"period": labels}), how="cross")
+            index = list(keys) + ["period"]
+        else:
+            full = pd.DataFrame({"period": labels})
+            index = ["period"]
+        out = full.merge(wide, on=index, how="left")
+        for c in out.columns:
+            if c not in index and pd.api.types.is_numeric_dtype(wide[c]):
+                out[c] = out[c].fillna(0).astype("int64")
         return out
 
     def candidate_term_counts(self, *, freq: str = "month", since: dt.date | None = None,
                               until: dt.date | None = None, min_docs: int = 5,
-                              stop_words: Sequence[str] = (), lead_chars: int = 600):
+                              stop_words: Sequence[str] = (), lead_chars: int = 600,
+                              context_words: Sequence[str] = ()):
         """Document counts of every unigram and bigram per period, for burst detection.
 
         Reads each article's title and the first ``lead_chars`` characters of its text
         (where news states what is new). Returns a tidy frame ``period, term, docs,
-        total_docs`` holding the terms found in at least ``min_docs`` articles of some period.
+        total_docs, context_docs`` holding the terms found in at least ``min_docs`` articles
+        of some period; ``context_docs`` counts those of the term's articles whose title and
+        lead hold one of ``context_words`` (e.g. technology words).
         """
         freq = _freq(freq)
         where, params = _date_where(since, until)
@@ -511,6 +559,9 @@ class Store:
                        regexp_replace(lower(title || ' ' || left(text, {int(lead_chars)})), '[''’]s\\b', '', 'g'),
                        '[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*') AS toks
             FROM articles{where_sql}),
+        ctx AS (SELECT ?::VARCHAR[] AS words),
+        flagged AS (SELECT id, period, len(list_intersect(toks, (SELECT words FROM ctx))) > 0 AS in_context
+                    FROM docs),
         stop AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS w),
         pairs AS (
             SELECT id, period, p[1] AS w1, p[2] AS w2
@@ -522,13 +573,15 @@ class Store:
             SELECT id, period, w1 || ' ' || w2 FROM pairs
             WHERE length(w1) > 1 AND length(w2) > 1
               AND w1 NOT IN (SELECT w FROM stop) AND w2 NOT IN (SELECT w FROM stop)),
-        counts AS (SELECT period, term, count(DISTINCT id) AS docs FROM grams GROUP BY ALL),
+        counts AS (SELECT g.period, g.term, count(DISTINCT g.id) AS docs,
+                          count(DISTINCT g.id) FILTER (WHERE f.in_context) AS context_docs
+                   FROM grams g JOIN flagged f USING (id) GROUP BY ALL),
         totals AS (SELECT period, count(*) AS total_docs FROM docs GROUP BY ALL),
         frequent AS (SELECT term FROM counts GROUP BY term HAVING max(docs) >= ?)
-        SELECT c.period, c.term, c.docs, t.total_docs FROM counts c
+        SELECT c.period, c.term, c.docs, t.total_docs, c.context_docs FROM counts c
         JOIN frequent USING (term) JOIN totals t USING (period)
         ORDER BY c.term, c.period"""
-        frame = self.con.execute(sql, params + [list(stop_words), int(min_docs)]).df()
+        frame = self.con.execute(sql, params + [list(context_words), list(stop_words), int(min_docs)]).df()
         totals = self.con.execute(
             f"SELECT date_trunc('{freq}', date) AS period, count(*) AS total_docs FROM articles"
             f"{where_sql} GROUP BY ALL ORDER BY 1", params).df()
@@ -554,19 +607,35 @@ def store_error(path: str | Path, error: BaseException, action: str) -> StoreErr
                 "space or fix the permissions and rerun the same command (it adds exactly what is missing)")
         return StoreWriteError(
             f"{path}: the file system refused a write while the store was {_VERB[action]} ({reason}); "
-            "the disk is full or the store is not writable; batches already committed are kept "
-            "(in the file or its .wal log); free some space or fix the permissions and rerun")
+            f"{store_advice(reason, False)}; batches already committed are kept (in the file or its .wal log)")
     if any(k in low for k in _DAMAGED):
         return StoreDamagedError(
             f"{path}: the store file is damaged (truncated or overwritten): {reason}; it cannot be read. "
             "Restore it from a backup or a Parquet export (`hypecycle import DIR --store NEW`), "
             "or ingest the corpus again into a new --store")
     if action == "open":
-        return StoreError(f"{path}: cannot open the store: not a hypecycle store or damaged: {reason}")
-    return StoreError(f"{path}: the database failed while the store was {_VERB[action]}: {reason}")
+        return StoreError(f"{path}: cannot open the store: {reason}; {store_advice(reason, False)}")
+    return StoreError(f"{path}: the database failed while the store was {_VERB[action]}: {reason}; "
+                      f"{store_advice(reason, action == 'read')}")
 
 
 _VERB = {"open": "opened", "read": "read", "write": "written", "use": "in use", "close": "closed"}
+
+
+def store_advice(message: str, read_only: bool) -> str:
+    """What to do about a database error, told from its message."""
+    m = message.lower()
+    if "read-only file system" in m:
+        return ("its folder is on a read-only file system: give --store a file on a writable disk "
+                "(copy the store there first to add to it); commands that only read a store work as they are")
+    if "permission denied" in m:
+        return ("no permission to " + ("read" if read_only else "write") + " it: fix the permissions of the "
+                "file and its folder, or give --store a file in a folder you can write")
+    if "no such file" in m:
+        return "its folder does not exist: create it, or give --store a file in an existing folder"
+    if "no space" in m or "disk full" in m or "out of memory" in m:
+        return "the disk (or memory) is full: free some space, or give --store a file on another disk"
+    return "check that the path names a hypecycle store (a DuckDB file) you can write, or give another --store"
 
 
 def _older(version: str) -> bool:
@@ -588,13 +657,19 @@ def _freq(value: str) -> str:
     return FREQS[value]
 
 
-def term_pattern(term: str) -> str:
-    """An RE2 pattern for a term: case-insensitive, whole words, any space or hyphen between words."""
-    words = term.split()
-    body = r"[\s\-]+".join(re.escape(w) for w in words)
-    start = r"\b" if words[0][0].isalnum() else ""
-    end = r"\b" if words[-1][-1].isalnum() else ""
-    return f"(?i){start}{body}{end}"
+def term_pattern(term: str, *, exact: bool = False) -> str:
+    """An RE2 pattern for a term: case-insensitive, whole words, any space or hyphen between words,
+    and (unless ``exact``) the regular inflections of its last word (:mod:`hypecycle.inflections`)."""
+    from .inflections import phrase_forms
+
+    alts = []
+    for form in phrase_forms(term, exact=exact):
+        words = form.split()
+        body = r"[\s\-]+".join(re.escape(w) for w in words)
+        start = r"\b" if words[0][0].isalnum() else ""
+        end = r"\b" if words[-1][-1].isalnum() else ""
+        alts.append(f"{start}{body}{end}")
+    return "(?i)" + (alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")")
 
 
 _EVENT_FIELDS = EVENT_FIELD_NAMES

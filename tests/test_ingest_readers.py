@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -104,7 +105,9 @@ def test_wrong_delimiter_rejects_rows_not_the_run(make_corpus):
     path = make_corpus("semi.csv", RECORDS, delimiter=";")
     arts, rejects = read(path, delimiter="|")
     assert arts == []  # one column only: no text, title or date field
-    assert len(rejects) == 3 and all(r.location.startswith("line ") for r in rejects)
+    # reported once for the file, not once per row, with what to pass
+    assert len(rejects) == 1 and rejects[0].location == ""
+    assert "no date column" in rejects[0].reason and "--delimiter" in rejects[0].reason
 
 
 @pytest.mark.parametrize("name", ["latin.csv", "latin.jsonl", "latin.csv.gz", "latin.jsonl.gz"])
@@ -204,11 +207,14 @@ def test_document_folder(make_documents, gz):
     assert "Copyright" not in gamma.text and "Markets" not in gamma.text
     assert {a.source for a in arts} == {"docs"}
     assert len({a.id for a in arts}) == 3
-    assert len(rejects) == 1 and rejects[0].source.endswith(f"undated.txt{z}")
+    rejects = sorted(rejects, key=lambda r: r.source)
+    assert len(rejects) == 2 and rejects[1].source.endswith(f"undated.txt{z}")
+    assert rejects[0].source.endswith("data.csv") and "no date column" in rejects[0].reason
     assert "--default-date" in rejects[0].reason
 
     arts, rejects = read(folder, default_date=dt.date(2026, 11, 27))
-    assert rejects == [] and len(arts) == 4
+    assert [(Path(r.source).name, r.location) for r in rejects] == [("data.csv", "")]  # a header, no row
+    assert "no record found" in rejects[0].reason and len(arts) == 4
     undated = [a for a in arts if a.date == dt.date(2026, 11, 27)]
     assert len(undated) == 1 and undated[0].title == ""
     assert undated[0].text.startswith("Just a paragraph")
@@ -227,7 +233,9 @@ def test_single_document_and_ids_are_stable(make_documents):
 def test_undecodable_document(make_documents):
     folder = make_documents("bad", {"2006-10-20.txt": b"line one\nline two caf\xe9\n"})
     arts, rejects = read(folder)
-    assert arts == [] and rejects[0].location == "line 2" and "--encoding" in rejects[0].reason
+    # one document, one record: reported as the file's failure, naming the line
+    assert arts == [] and rejects[0].location == "" and rejects[0].reason.startswith("line 2: ")
+    assert "--encoding" in rejects[0].reason
     arts, rejects = read(folder, encoding="latin-1")
     assert rejects == [] and arts[0].text.endswith("café")
 
@@ -332,7 +340,7 @@ def test_bad_options_are_usage_errors(options, match):
 
 def test_empty_folder_and_no_paths(tmp_path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(UsageError, match="no .txt"):
+    with pytest.raises(UsageError, match="no file of a supported type"):
         resolve_inputs([tmp_path / "empty"])
     with pytest.raises(UsageError):
         resolve_inputs([])

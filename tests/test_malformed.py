@@ -121,6 +121,10 @@ def _check(items, good, bad_lines, shown):
     arts = [a for a in items if isinstance(a, Article)]
     rejects = [r for r in items if isinstance(r, Reject)]
     assert {a.id: a.date for a in arts} == good
+    if not good:  # a file without any good record is reported once, at the file level (issue 13)
+        assert len(rejects) == 1 and rejects[0].location == "" and rejects[0].source == shown, rejects
+        assert rejects[0].reason.startswith(("no article", "no record", "empty file", "not text")), rejects[0].reason
+        return
     assert len(rejects) == len(bad_lines), [str(r) for r in rejects]
     assert {r.location for r in rejects} == {f"line {n}" for n in bad_lines}
     assert all(r.source == shown and r.reason for r in rejects)
@@ -147,6 +151,10 @@ def test_ingest_never_raises_and_stores_every_good_record(store_rows, case, batc
         rejects_file = Path(tmp) / "rejects.jsonl"
         summary = ingest_files([str(path)], store, extract=False, batch_size=batch_size,
                                rejects_path=rejects_file)
+        if not good:  # one whole-file reject instead of one per record (issue 13)
+            assert summary.read == summary.rejected == 1 and summary.ingested == 0
+            assert [r[0] for r in store_rows(store, "SELECT location FROM rejects")] == [""]
+            return
         assert summary.read == len(good) + len(bad_lines)
         assert summary.ingested == len(good) and summary.duplicates == 0
         assert summary.rejected == len(bad_lines)

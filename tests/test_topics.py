@@ -140,6 +140,10 @@ def test_case_insensitive(topics, nlp):
 def test_ad_hoc_terms(nlp):
     matcher = TopicMatcher(nlp, paths=[], terms=["quantum computing", "Neuromorphic  chip"])
     got = count(matcher, nlp, "Quantum computing beat neuromorphic chips; quantum-computing again.")
+    # the plural of the last word counts too (issue 13), unless exact
+    assert got == {TERMS_TOPIC: {"quantum computing": 2, "Neuromorphic chip": 1}}
+    exact = TopicMatcher(nlp, paths=[], terms=["quantum computing", "Neuromorphic  chip"], exact=True)
+    got = count(exact, nlp, "Quantum computing beat neuromorphic chips; quantum-computing again.")
     assert got == {TERMS_TOPIC: {"quantum computing": 2}}
     got = count(matcher, nlp, "A neuromorphic chip.")
     assert got == {TERMS_TOPIC: {"Neuromorphic chip": 1}}

@@ -103,14 +103,16 @@ class MentionCounter:
         self._anchor_re = _anchor_regex(live)
 
     @classmethod
-    def for_terms(cls, terms: list[str] | None = None, lexicons: list[Path] | None = None) -> MentionCounter:
-        """A counter of ad-hoc ``terms`` (topic ``"terms"``) and/or the given lexicon files only."""
+    def for_terms(cls, terms: list[str] | None = None, lexicons: list[Path] | None = None,
+                  exact: bool = False) -> MentionCounter:
+        """A counter of ad-hoc ``terms`` (topic ``"terms"``) and/or the given lexicon files only;
+        ``exact`` matches them as written (no inflections)."""
         import spacy
 
         from hypecycle.extract.topics import TopicMatcher
 
         nlp = spacy.blank("en")
-        return cls(nlp, TopicMatcher(nlp, paths=list(lexicons or []), terms=terms))
+        return cls(nlp, TopicMatcher(nlp, paths=list(lexicons or []), terms=terms, exact=exact))
 
     def count(self, title: str, text: str) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]],
                                                     dict[str, int]]:

@@ -328,7 +328,11 @@ class _Compiled:
         return spans
 
 
-def _compile(nlp, patterns: Iterable[dict]) -> _Compiled:
+def _compile(nlp, patterns: Iterable[dict], *, inflect: bool = False) -> _Compiled:
+    """Compile patterns; with ``inflect``, phrase strings and plain token patterns also match the
+    regular inflections of their last word (:mod:`hypecycle.inflections`)."""
+    from hypecycle.inflections import phrase_forms, word_forms
+
     vocab = nlp.vocab
     keys: dict[int, tuple[str, str]] = {}
     phrase_docs: dict[str, dict[str, dict[tuple[str, ...], Doc]]] = {"LOWER": {}, "ORTH": {}}
@@ -339,15 +343,20 @@ def _compile(nlp, patterns: Iterable[dict]) -> _Compiled:
         pattern = entry["pattern"]
         if isinstance(pattern, str):
             bucket = phrase_docs["LOWER"].setdefault(key, {})
-            for variant in _separator_variants(pattern):
-                doc = nlp.make_doc(variant)
-                bucket.setdefault(tuple(t.lower_ for t in doc), doc)
+            for form in phrase_forms(pattern, exact=not inflect):
+                for variant in _separator_variants(form):
+                    doc = nlp.make_doc(variant)
+                    bucket.setdefault(tuple(t.lower_ for t in doc), doc)
             continue
         simple = _simple_alternatives(pattern)
         if simple is None:
             token_patterns.setdefault(key, []).append(pattern)
             continue
         attr, alternatives = simple
+        if inflect:
+            last = alternatives[-1]
+            alternatives = alternatives[:-1] + [list(dict.fromkeys(
+                last + [f for w in last for f in word_forms(w)]))]
         bucket = phrase_docs[attr].setdefault(key, {})
         for words in itertools.product(*alternatives):
             sig = tuple(w.lower() for w in words) if attr == "LOWER" else words
@@ -428,13 +437,14 @@ def forget_pipeline(nlp) -> None:
         del _COMPILED[key]
 
 
-def _cached_compile(nlp, kind: str, paths: Sequence[Path], extra: tuple, build) -> _Compiled:
-    key = (id(nlp), kind, _file_signature(paths), extra)
+def _cached_compile(nlp, kind: str, paths: Sequence[Path], extra: tuple, build, *,
+                    inflect: bool = False) -> _Compiled:
+    key = (id(nlp), kind, _file_signature(paths), extra, inflect)
     hit = _COMPILED.get(key)
     if hit is not None and hit[0] is nlp:
         _COMPILED.move_to_end(key)
         return hit[1]
-    compiled = _compile(nlp, build())
+    compiled = _compile(nlp, build(), inflect=inflect)
     _COMPILED[key] = (nlp, compiled)
     while len(_COMPILED) > _CACHE_SIZE:
         _COMPILED.popitem(last=False)
@@ -459,6 +469,10 @@ class TopicMatcher:
     terms : sequence of str, optional
         Ad-hoc phrases, each counted under topic ``"terms"`` with the phrase itself
         (whitespace-normalised, case kept) as the canonical term.
+    exact : bool
+        Match lexicon phrases and terms as written. By default each also matches the regular
+        inflections of its last word ("data center" finds "data centers"; see
+        :mod:`hypecycle.inflections`).
 
     Raises
     ------
@@ -472,8 +486,9 @@ class TopicMatcher:
     """
 
     def __init__(self, nlp, paths: Sequence[Path | str] | None = None,
-                 terms: Sequence[str] | None = None):
+                 terms: Sequence[str] | None = None, *, exact: bool = False):
         self.nlp = nlp
+        self.exact = exact
         self.paths = _shipped_lexicons() if paths is None else [Path(p) for p in paths]
         clean_terms = []
         for i, term in enumerate(terms or ()):
@@ -487,7 +502,7 @@ class TopicMatcher:
             patterns += [{"label": TERMS_TOPIC, "pattern": t, "id": t} for t in self.terms]
             return patterns
 
-        self._compiled = _cached_compile(nlp, "topics", self.paths, tuple(self.terms), build)
+        self._compiled = _cached_compile(nlp, "topics", self.paths, tuple(self.terms), build, inflect=not exact)
         self.topics = sorted({label for label, _ in self._compiled.keys.values()})
         #: Which anchor words make a match possible; see :class:`_Compiled`.
         self.anchors_present = self._compiled.anchors_present

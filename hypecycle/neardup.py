@@ -1,0 +1,158 @@
+"""Near-duplicate stories: MinHash signatures and locality-sensitive hashing (datasketch).
+
+Wire services update and republish a story through the day: a rewritten lead or an appended
+paragraph is not a new story, and counting its events twice would falsify every trajectory.
+Exact copies are caught by their content hash (:meth:`hypecycle.store.Store.plan_batch`);
+this module catches the near copies.
+
+* A story's **shingles** are the distinct 3-word sequences of its lower-cased text (the title
+  when the text is short); stories under :data:`MIN_WORDS` words are never called
+  near-duplicates (too little text to tell an update from a look-alike).
+* Its **signature** is a :class:`datasketch.MinHash` of :data:`NUM_PERM` permutations, whose
+  agreement estimates the Jaccard similarity of two shingle sets.
+* A :class:`datasketch.MinHashLSH` index proposes candidates; one whose estimated similarity
+  is at least ``threshold`` (default :data:`THRESHOLD`, chosen by reading Reuters pairs:
+  ``benchmarks/NEAR_DUPLICATES.md``) and whose date is at most ``window_days`` (default
+  :data:`WINDOW_DAYS`) from the story's is its original.
+* Memory is bounded: the index holds only the stories of the last ``window_days`` days
+  before the latest date seen (older ones are removed), so it never grows with the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+from collections import deque
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = ["NUM_PERM", "THRESHOLD", "WINDOW_DAYS", "NearDuplicateIndex", "shingles", "signature"]
+
+#: Permutations of a MinHash signature.
+NUM_PERM = 128
+#: Estimated Jaccard similarity (of 3-word shingles) from which a story is a near-duplicate.
+THRESHOLD = 0.7
+#: Days between a near-duplicate and its original, at most.
+WINDOW_DAYS = 3
+#: Words a story needs for near-duplicate detection.
+MIN_WORDS = 40
+SHINGLE = 3
+
+_WORD = re.compile(r"\w+")
+_SEED = None
+
+
+def shingles(title: str, text: str) -> set[int] | None:
+    """The 32-bit hashes of the distinct 3-word shingles of a story (its text, or its title when
+    the text is too short), or ``None`` when it has fewer than :data:`MIN_WORDS` words."""
+    words = _WORD.findall(text.lower())
+    if len(words) < MIN_WORDS:
+        words = _WORD.findall(f"{title} {text}".lower())
+        if len(words) < MIN_WORDS:
+            return None
+    h = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    # combine consecutive word hashes into one 32-bit shingle hash, vectorised
+    mixed = (h[:-2] * np.uint64(0x9E3779B1) + h[1:-1] * np.uint64(0x85EBCA77) + h[2:]) & np.uint64(0xFFFFFFFF)
+    return set(mixed.tolist())
+
+
+class _Base:
+    """The permutations every signature of a run shares (drawn once)."""
+
+    minhash = None
+
+    @classmethod
+    def get(cls):
+        if cls.minhash is None:
+            from datasketch import MinHash
+
+            cls.minhash = MinHash(num_perm=NUM_PERM, hashfunc=_identity)
+        return cls.minhash
+
+
+def _identity(x):
+    return x
+
+
+def signature(hashes: Iterable[int]):
+    """The MinHash signature of a set of shingle hashes."""
+    from datasketch import MinHash
+
+    base = _Base.get()
+    m = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=base.permutations, scheme=base.scheme)
+    m.update_batch(list(hashes))
+    return m
+
+
+class NearDuplicateIndex:
+    """Stories of the last few days, to find the original a new story nearly duplicates.
+
+    Parameters
+    ----------
+    threshold
+        Estimated Jaccard similarity from which a story is a near-duplicate.
+    window_days
+        Days between a near-duplicate and its original, at most; also how long a story
+        stays in the index after the latest date seen.
+    """
+
+    def __init__(self, threshold: float = THRESHOLD, window_days: int = WINDOW_DAYS):
+        from datasketch import MinHashLSH
+
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        self.threshold = threshold
+        self.window_days = int(window_days)
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._sig: dict[str, tuple[dt.date, object]] = {}
+        self._order: deque[tuple[dt.date, str]] = deque()
+        self._latest: dt.date | None = None
+
+    def __len__(self) -> int:
+        return len(self._sig)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._sig
+
+    def find(self, date: dt.date, title: str, text: str) -> tuple[str | None, float, object]:
+        """``(original id, similarity, signature)``: the most similar indexed story within the
+        window at or above the threshold, or ``(None, 0.0, signature)``; the signature (``None``
+        for a story too short to judge) is what :meth:`add` takes."""
+        hashes = shingles(title, text)
+        if hashes is None:
+            return None, 0.0, None
+        sig = signature(hashes)
+        best, best_sim = None, 0.0
+        for key in self._lsh.query(sig):
+            d, other = self._sig[key]
+            if abs((d - date).days) > self.window_days:
+                continue
+            sim = float(sig.jaccard(other))
+            if sim >= self.threshold and (sim > best_sim or (sim == best_sim and key < best)):
+                best, best_sim = key, sim
+        return best, best_sim, sig
+
+    def add(self, key: str, date: dt.date, sig) -> None:
+        """Index a story (by the signature :meth:`find` returned), then drop those that fell
+        out of the window."""
+        if sig is None or key in self._sig:
+            return
+        self._lsh.insert(key, sig)
+        self._sig[key] = (date, sig)
+        self._order.append((date, key))
+        if self._latest is None or date > self._latest:
+            self._latest = date
+        self._evict()
+
+    def _evict(self) -> None:
+        horizon = self._latest - dt.timedelta(days=self.window_days)
+        # stories arrive roughly in date order: drop from the front while they are too old
+        while self._order and self._order[0][0] < horizon:
+            _, key = self._order.popleft()
+            if key in self._sig:
+                del self._sig[key]
+                self._lsh.remove(key)
+        if len(self._order) > 4 * max(len(self._sig), 1000):  # out-of-order input: rebuild the queue
+            self._order = deque(sorted((d, k) for k, (d, _) in self._sig.items()))
