@@ -24,9 +24,9 @@ EVENT_FIELDS: tuple[tuple[str, str], ...] = (
     ("acquirer", "str"), ("count", "int"), ("status", "str"), ("evidence", "str"), ("topics", "list"),
 )
 EVENT_FIELD_NAMES: tuple[str, ...] = tuple(name for name, _kind in EVENT_FIELDS)
-#: Columns of event frames (``hypecycle events``): the article, its date and every event
-#: field but ``topics``; ``investors`` is "; "-joined in CSV.
-EVENT_COLUMNS: tuple[str, ...] = ("article_id", "date") + tuple(n for n in EVENT_FIELD_NAMES if n != "topics")
+#: Columns of event frames (``Store.events``, ``hypecycle events``): the article, its date
+#: and every event field; lists (``investors``, ``topics``) stay lists in JSON.
+EVENT_COLUMNS: tuple[str, ...] = ("article_id", "date") + EVENT_FIELD_NAMES
 
 
 @dataclass(frozen=True, slots=True)

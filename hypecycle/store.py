@@ -453,8 +453,8 @@ class Store:
 
     def events(self, *, types: Sequence[str] | None = None, since: dt.date | None = None,
                until: dt.date | None = None, company: str | None = None):
-        """The stored events as a tidy frame (columns of :data:`hypecycle.schema.EVENT_COLUMNS` and
-        ``topics``; ``investors`` and ``topics`` are lists, as in the extraction JSON Schema)."""
+        """The stored events as a tidy frame (columns of :data:`hypecycle.schema.EVENT_COLUMNS`;
+        ``investors`` and ``topics`` are lists, as in the extraction JSON Schema)."""
         where, params = _date_where(since, until, "e.date")
         if types:
             where.append("e.type IN (SELECT unnest(?::VARCHAR[]))")
@@ -462,7 +462,7 @@ class Store:
         if company:
             where.append("(e.company ILIKE ? OR e.acquirer ILIKE ?)")
             params += [f"%{company}%", f"%{company}%"]
-        cols = ", ".join(f"e.{c}" for c in (*EVENT_COLUMNS, "topics"))
+        cols = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
         sql = (f"SELECT {cols} FROM events e"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.date, e.article_id, e.seq")
         frame = self.con.execute(sql, params).df()
