@@ -5,7 +5,7 @@
 ``--store`` is the whole Reuters store (``hypecycle ingest
 ../shared/corpora/reuters-2006-2013/reuters_20*.jsonl.gz --store news.duckdb``). It prints:
 
-- training (subprocesses of ``hypecycle train --features corpora/labels/features.csv --seed
+- training (subprocesses of ``hypecycle train --features corpora/label_features.csv --seed
   0``): the shipped configuration alone (real labels, ``--mix without --no-evaluate``), target
   < 2 min on 2 cores; with the 150 synthetic cycles kept; and with ``--full`` the README's
   command, which measures both mixes leave-one-topic-out before it picks one;
@@ -42,7 +42,7 @@ from hypecycle.jobs import (build_report, evaluate_model, load_phase_model, phas
 from hypecycle.report import render
 from hypecycle.store import Store
 
-FEATURES = ROOT / "corpora" / "labels" / "features.csv"
+FEATURES = ROOT / "corpora" / "label_features.csv"
 
 
 def timed(fn, runs: int) -> float:

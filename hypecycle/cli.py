@@ -993,8 +993,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a store whose articles carry the labels (repeatable: each label uses the first store "
                             "that covers its date)")
         p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for a store's lock")
-        p.add_argument("--labels", action="append", metavar="FILE",
-                       help="a label file: timeline CSV or article JSONL (corpora/README.md); repeatable")
+        p.add_argument("--labels", action="extend", nargs="+", metavar="FILE",
+                       help="label files: timeline CSV or article JSONL (corpora/README.md); one or more, repeatable")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
         return p
 
@@ -1090,7 +1090,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--every", choices=("month", "quarter", "year"), default="quarter", help="step (default: quarter)")
     p.add_argument("--freq", choices=("month", "quarter", "year"), default="quarter",
                    help="period of the trajectories (default: quarter)")
-    p.add_argument("--labels", action="append", metavar="FILE", help="label file(s) to score the calls against")
+    p.add_argument("--labels", action="extend", nargs="+", metavar="FILE", help="label file(s) to score the calls against")
     p.add_argument("--plot", metavar="FILE", help="draw the backtest to FILE (.png or .svg)")
     p.add_argument("--format", dest="output_format", choices=("table", "csv", "json"), default="table")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
