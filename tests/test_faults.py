@@ -214,7 +214,7 @@ def test_unwritable_store_is_one_line_and_unchanged(base_store, tmp_path, synthe
     assert _snapshot(store) == before
     ok = run_cli("stats", "--store", store, "--format", "json")  # reading still works
     assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout.splitlines()[0])["articles"] == 400
+    assert json.loads(ok.stdout)["articles"] == 400
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,4 +303,4 @@ def test_query_during_ingest_is_busy_or_waits_for_a_consistent_state(tmp_path, s
     assert "in use" in busy.stderr and "--wait" in busy.stderr
     assert waited.returncode == 0, waited.stderr
     # it waited for the writer and read the finished state, not half a batch
-    assert json.loads(waited.stdout.splitlines()[0])["articles"] == json.loads(out)["ingested"] == 1500
+    assert json.loads(waited.stdout)["articles"] == json.loads(out)["ingested"] == 1500
