@@ -653,7 +653,10 @@ def _whole_file_problem(inp: _Input, options: ReadOptions) -> str | None:
     if inp.format == "parquet":
         return None
     wide = options.encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
-    if b"\x00" in head and not wide and (head.count(0) > len(head) // 20 or not _decodes(head, options.encoding)):
+    # binary: many NUL bytes, or NULs and not one line of the head that reads as text (a text
+    # file with a few damaged lines keeps its good records, reported line by line)
+    texty = any(len(line.strip()) >= 8 and _decodes(line, options.encoding) for line in head.splitlines())
+    if b"\x00" in head and not wide and (head.count(0) > len(head) // 20 or not texty):
         kind = "Parquet" if head.startswith(b"PAR1") else "binary data"
         return (f"not text: {kind} (NUL bytes) where {inp.format} text was expected; give --input-format "
                 "with the real format (or name the file by it), or --encoding utf-16 for UTF-16 text")
