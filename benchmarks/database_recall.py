@@ -3,7 +3,7 @@ Reuters headlines report, found among a store's events.
 
 Usage::
 
-    python benchmarks/database_recall.py [--store /work/stores/reuters.duckdb] [--reextract]
+    python benchmarks/database_recall.py --store news.duckdb [--reextract]
                                          [--days 20] [--min-round 10e6] [--min-deal 100e6]
                                          [--hand-sets train1,wilddev3,wilddev4,wilddev5] [--no-hand]
 
@@ -109,7 +109,7 @@ def headline_name(name: str) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--store", type=Path, default=Path("/work/stores/reuters.duckdb"))
+    ap.add_argument("--store", type=Path, required=True, help="the whole Reuters store (hypecycle ingest ../shared/corpora/reuters-2006-2013/reuters_20*.jsonl.gz --store news.duckdb)")
     ap.add_argument("--reextract", action="store_true", help="extract the matching articles again with this code")
     ap.add_argument("--news-model", default="auto", help="with --reextract: auto (shipped model) or none (rules)")
     ap.add_argument("--days", type=int, default=20)

@@ -5,7 +5,7 @@ Usage::
     python benchmarks/dilution.py [--store STORE] [--topic cloud] [--freq year|quarter]
 
 On the Reuters store (built with ``hypecycle ingest ../shared/corpora/reuters-2006-2013/...``;
-default ``/work/stores/reuters.duckdb`` or ``--store``) it prints, per period, the topic's
+``--store``) it prints, per period, the topic's
 attention and the two dilution measures of :mod:`hypecycle.trajectories`:
 
 - ``peripheral_share``: of the topic's articles, the share naming the topic once and not in
@@ -34,7 +34,7 @@ from hypecycle.store import Store  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--store", default="/work/stores/reuters.duckdb")
+    ap.add_argument("--store", required=True, help="the whole Reuters store")
     ap.add_argument("--topic", default="cloud")
     ap.add_argument("--freq", default="year", choices=("year", "quarter"))
     args = ap.parse_args()

@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -30,7 +31,7 @@ from hypecycle.ingest import iter_articles  # noqa: E402
 from hypecycle.schema import Article  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "reuters-2006-2013"
-PAIRS = Path("/tmp/hc13_near_pairs.jsonl")
+PAIRS = Path(tempfile.gettempdir()) / "hypecycle_near_pairs.jsonl"
 BUCKETS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 
 

@@ -2,7 +2,7 @@
 with the shipped news model (one process each, warmed up, in turn, repeated), and the time spent
 inside the model's own calls.
 
-    python benchmarks/news_model_speed.py [--store /work/stores/reuters.duckdb] [--n 2000] [--repeat 2]
+    python benchmarks/news_model_speed.py --store news.duckdb [--n 2000] [--repeat 2]
 
 Articles are a seeded uniform sample of the store. Prints seconds per article of each and the
 difference, and what the difference adds to a whole-Reuters ingestion (106,520 articles) on 2
@@ -22,7 +22,7 @@ from hypecycle.store import Store
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--store", type=Path, default=Path("/work/stores/reuters.duckdb"))
+    ap.add_argument("--store", type=Path, required=True, help="the whole Reuters store (hypecycle ingest ../shared/corpora/reuters-2006-2013/reuters_20*.jsonl.gz --store news.duckdb)")
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args()
