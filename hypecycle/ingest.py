@@ -24,6 +24,7 @@ import gzip
 import io
 import json
 import re
+import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -640,6 +641,18 @@ def _decodes(head: bytes, encoding: str) -> bool:
     return True
 
 
+def _reads_as_text(line: bytes, encoding: str) -> bool:
+    """Whether one line of a file's head is text: it decodes, holds 8 or more characters, and
+    has no control character but tab (a run of bytes 0-9 decodes, yet is no text)."""
+    if len(line.strip()) < 8:
+        return False
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(line, final=False)
+    except UnicodeDecodeError:
+        return False
+    return not any(ch != "\t" and unicodedata.category(ch) == "Cc" for ch in text)
+
+
 def _whole_file_problem(inp: _Input, options: ReadOptions) -> str | None:
     """Why a file cannot hold any article, told from its first bytes: empty, or not text."""
     try:
@@ -655,7 +668,7 @@ def _whole_file_problem(inp: _Input, options: ReadOptions) -> str | None:
     wide = options.encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
     # binary: many NUL bytes, or NULs and not one line of the head that reads as text (a text
     # file with a few damaged lines keeps its good records, reported line by line)
-    texty = any(len(line.strip()) >= 8 and _decodes(line, options.encoding) for line in head.splitlines())
+    texty = any(_reads_as_text(line, options.encoding) for line in head.splitlines())
     if b"\x00" in head and not wide and (head.count(0) > len(head) // 20 or not texty):
         kind = "Parquet" if head.startswith(b"PAR1") else "binary data"
         return (f"not text: {kind} (NUL bytes) where {inp.format} text was expected; give --input-format "
