@@ -140,7 +140,8 @@ def import_parquet(folder: str | Path, store_path: str | Path, *, wait: float = 
     """Read an export folder into a new or empty store, all tables in one transaction.
 
     Returns rows per table. The store gets exactly the exported rows: the round trip
-    ``export_parquet`` -> ``import_parquet`` leaves every table as it was.
+    ``export_parquet`` -> ``import_parquet`` leaves every table as it was. An export of an
+    older schema version is imported as it was, then migrated like an older store.
 
     Raises
     ------
@@ -149,21 +150,26 @@ def import_parquet(folder: str | Path, store_path: str | Path, *, wait: float = 
     UsageError
         The target store already holds articles.
     StoreVersionError, StoreError
-        The export is of another schema version; the store cannot be written.
+        The export is of a newer schema version; the store cannot be written.
     """
     from .errors import StoreVersionError
-    from .store import SCHEMA_VERSION
+    from .store import SCHEMA_VERSION, Store, can_migrate
 
     folder = Path(folder)
     manifest = read_manifest(folder)
-    if str(manifest.get("schema_version")) != SCHEMA_VERSION:
+    version = str(manifest.get("schema_version"))
+    if version != SCHEMA_VERSION and not can_migrate(version):
         raise StoreVersionError(
-            f"{folder}: exported from store schema version {manifest.get('schema_version')}, this hypecycle "
-            f"writes version {SCHEMA_VERSION}; import it with the hypecycle release that exported it")
+            f"{folder}: exported from store schema version {version}, newer than this hypecycle's "
+            f"{SCHEMA_VERSION}; upgrade hypecycle (pip install -U hypecycle-news) to import it")
     counts: dict[str, int] = {}
     created = not Path(store_path).exists()
     try:
-        return _import_into(folder, manifest, store_path, wait=wait, counts=counts)
+        counts = _import_into(folder, manifest, store_path, wait=wait, counts=counts)
+        if version != SCHEMA_VERSION:  # an older export: its meta says so; opening migrates it
+            with Store(store_path, wait=wait) as store:
+                counts["companies"] = int(store.con.execute("SELECT count(*) FROM companies").fetchone()[0])
+        return counts
     except BaseException:
         if created:  # leave no empty store behind a failed import
             for p in (Path(store_path), Path(str(store_path) + ".wal")):

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import periods
 from .errors import UsageError
-from .store import Store
+from .store import COMPANY_CHARS, COMPANY_PATTERN, Store
 
 #: Columns of :func:`topic_articles` (and of the ad-hoc terms scan, which returns the same).
 ARTICLE_COLUMNS = ("article_id", "date", "mentions", "lead", "hype", "skeptic")
@@ -174,31 +174,16 @@ def events_of(store: Store, article_ids: Sequence[str], *, until: dt.date | None
     return frame
 
 
-#: A company name as business news first writes it: capitalised words before a legal form
-#: ("Salesforce.com Inc", "Amazon Web Services LLC", "Nokia Oyj"). A documented proxy: it
-#: misses names written without their legal form.
-COMPANY_PATTERN = (r"((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,3}[A-Z][A-Za-z0-9&'.\-]*),?\s"
-                   r"(?:Inc|Corp|Corporation|Co|Ltd|Limited|Plc|PLC|plc|LLC|AG|SA|NV|SE|ASA|AB|Oyj|SpA|GmbH|"
-                   r"Holdings|Group)\b")
-
-
-#: Characters of each article searched for company names (the title and the story's top,
-#: where news names the companies it is about).
-COMPANY_CHARS = 600
-
-
 def companies_named(store: Store, article_ids: Sequence[str]) -> pd.DataFrame:
-    """Company names (with a legal form, :data:`COMPANY_PATTERN`) in the title and the first
-    :data:`COMPANY_CHARS` characters of the given articles: one row per article and distinct
-    name, columns ``article_id``, ``name``."""
+    """Company names (with a legal form, :data:`~hypecycle.store.COMPANY_PATTERN`) in the
+    title and the first :data:`~hypecycle.store.COMPANY_CHARS` characters of the given
+    articles, as the store read them when it stored each article: one row per article and
+    distinct name, columns ``article_id``, ``name``."""
     if not len(article_ids):
         return pd.DataFrame(columns=["article_id", "name"])
-    frame = store.con.execute(f"""
-        SELECT DISTINCT id AS article_id, name FROM (
-            SELECT id, unnest(regexp_extract_all(title || ' ' || left(text, {COMPANY_CHARS}), ?, 1)) AS name
-            FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])))""",
-                              [COMPANY_PATTERN, list(article_ids)]).df()
-    return frame
+    return store.con.execute("""
+        SELECT article_id, name FROM companies WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY article_id, name""", [list(article_ids)]).df()
 
 
 def article_heads(store: Store, article_ids: Sequence[str], *, chars: int = 300) -> pd.DataFrame:

@@ -34,18 +34,49 @@ from .schema import EVENT_COLUMNS, EVENT_FIELD_NAMES, EVENT_FIELDS, Article, Ext
 
 #: The schema this release writes. A store of an older version is migrated in place when it
 #: is opened (:data:`MIGRATIONS`), so a new release never needs the corpus re-ingested.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
-#: Steps from each older schema version to the next, applied in one transaction. Columns
+#: A company name as business news first writes it: capitalised words before a legal form
+#: ("Salesforce.com Inc", "Amazon Web Services LLC", "Nokia Oyj"). A documented proxy: it
+#: misses names written without their legal form.
+COMPANY_PATTERN = (r"((?:[A-Z][A-Za-z0-9&'.\-]*\s){0,3}[A-Z][A-Za-z0-9&'.\-]*),?\s"
+                   r"(?:Inc|Corp|Corporation|Co|Ltd|Limited|Plc|PLC|plc|LLC|AG|SA|NV|SE|ASA|AB|Oyj|SpA|GmbH|"
+                   r"Holdings|Group)\b")
+#: Characters of each article searched for company names (the title and the story's top,
+#: where news names the companies it is about).
+COMPANY_CHARS = 600
+
+
+_COMPANIES_DDL = "CREATE TABLE IF NOT EXISTS companies (article_id VARCHAR NOT NULL, date DATE NOT NULL, name VARCHAR NOT NULL)"
+
+
+def _companies_of(where: str) -> str:
+    """SQL selecting the ``companies`` rows of the articles ``where`` holds for: one per
+    article and distinct name, in :data:`COMPANY_PATTERN`'s reading of the title and the
+    first :data:`COMPANY_CHARS` characters, apart so that no name spans the two (computed
+    when an article is stored)."""
+    pattern = COMPANY_PATTERN.replace("'", "''")
+    return ("SELECT DISTINCT id, date, name FROM (SELECT id, date, unnest(regexp_extract_all(title || ' | ' || "
+            f"left(text, {COMPANY_CHARS}), '{pattern}', 1)) AS name FROM articles WHERE {where})")
+
+
+#: Steps from each older schema version to the next, applied in one transaction; each step
+#: can run again without harm (an old export imported into a store of today's tables). Columns
 #: added by a step are NULL in the rows written before it: readers treat NULL as "not
 #: known" (for example ``mentions.lead`` of articles extracted before version 2, until
 #: ``hypecycle extract --store S --redo``), never as zero.
 MIGRATIONS: dict[str, list[str]] = {
     "1": [
-        "ALTER TABLE mentions ADD COLUMN lead INTEGER",
-        "ALTER TABLE duplicates ADD COLUMN similarity DOUBLE",
-        "ALTER TABLE events ADD COLUMN topics VARCHAR[]",
-        "UPDATE duplicates SET similarity = 1.0",
+        "ALTER TABLE mentions ADD COLUMN IF NOT EXISTS lead INTEGER",
+        "ALTER TABLE duplicates ADD COLUMN IF NOT EXISTS similarity DOUBLE",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS topics VARCHAR[]",
+        "UPDATE duplicates SET similarity = 1.0 WHERE similarity IS NULL",
+    ],
+    # version 3: the company names of each article's head, read once instead of per query
+    "2": [
+        _COMPANIES_DDL,
+        "DELETE FROM companies",
+        "INSERT INTO companies " + _companies_of("true"),
     ],
 }
 
@@ -73,6 +104,7 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS mentions (
         article_id VARCHAR NOT NULL, date DATE NOT NULL, topic VARCHAR NOT NULL,
         term VARCHAR NOT NULL, count INTEGER NOT NULL, lead INTEGER)""",
+    _COMPANIES_DDL,
 ]
 
 FREQS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
@@ -203,7 +235,7 @@ class Store:
 
     def _migrate(self, version: str) -> None:
         """Bring a store of an older schema version up to :data:`SCHEMA_VERSION`, atomically."""
-        if not _older(version):
+        if not can_migrate(version):
             raise StoreVersionError(
                 f"{self.path}: store schema version {version} was written by a newer hypecycle than this "
                 f"one (which reads up to version {SCHEMA_VERSION}); upgrade hypecycle "
@@ -230,7 +262,7 @@ class Store:
             raise StoreError(f"{self.path}: not a hypecycle store (no schema version)")
         if got[0] == SCHEMA_VERSION:
             return
-        if not _older(got[0]):
+        if not can_migrate(got[0]):
             raise StoreVersionError(
                 f"{self.path}: store schema version {got[0]} was written by a newer hypecycle than this one "
                 f"(which reads up to version {SCHEMA_VERSION}); upgrade hypecycle or use another --store")
@@ -324,6 +356,9 @@ class Store:
                 "title": [a.title for a in new], "text": [a.text for a in new],
                 "url": [a.url for a in new], "source": [a.source for a in new],
                 "content_hash": [a.content_hash for a in new], "origin": [origin] * len(new)})
+            if new:
+                self.con.execute("INSERT INTO companies " + _companies_of(
+                    "id IN (SELECT unnest(?::VARCHAR[]))"), [[a.id for a in new]])
             self._insert("duplicates", {
                 "id": [a.id for a, _ in dups], "duplicate_of": [o for _, o in dups],
                 "date": [a.date for a, _ in dups], "url": [a.url for a, _ in dups],
@@ -638,7 +673,7 @@ def store_advice(message: str, read_only: bool) -> str:
     return "check that the path names a hypecycle store (a DuckDB file) you can write, or give another --store"
 
 
-def _older(version: str) -> bool:
+def can_migrate(version: str) -> bool:
     """Whether a stored schema version is one this release knows how to migrate from."""
     return version in MIGRATIONS
 

@@ -66,6 +66,31 @@ def test_round_trip_gives_an_identical_store(rich_store, tmp_path):
         assert after[t][1] == before[t][1], f"rows of {t} differ"
 
 
+def test_an_export_of_an_older_schema_imports_migrated(rich_store, tmp_path):
+    """A version-2 export (before the companies table) imports, then migrates like a store."""
+    import shutil
+
+    import duckdb
+
+    out = tmp_path / "v2"
+    manifest = export_parquet(rich_store, out)
+    shutil.rmtree(out / "companies")
+    del manifest["tables"]["companies"]
+    manifest["schema_version"] = "2"
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    meta = out / "meta" / "data.parquet"
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT key, CASE WHEN key = 'schema_version' THEN '2' ELSE value END AS value "
+                f"FROM read_parquet('{meta}')) TO '{tmp_path / 'meta.parquet'}' (FORMAT PARQUET)")
+    con.close()
+    shutil.move(tmp_path / "meta.parquet", meta)
+    copy = tmp_path / "copy.duckdb"
+    counts = import_parquet(out, copy)
+    before, after = _tables(rich_store), _tables(copy)
+    assert counts["companies"] == len(before["companies"][1]) > 0
+    assert after == before
+
+
 def test_export_is_partitioned_by_month_and_read_by_pandas_and_duckdb(rich_store, tmp_path):
     import duckdb
     import pandas as pd

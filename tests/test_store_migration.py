@@ -37,7 +37,7 @@ def _v1_store(path):
     for ddl in V1_DDL:
         con.execute(ddl)
     con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
-    con.execute("INSERT INTO articles VALUES ('a1', DATE '2009-05-01', 'Cloud deal', 'Cloud computing text.', "
+    con.execute("INSERT INTO articles VALUES ('a1', DATE '2009-05-01', 'Cloud deal', 'Salesforce.com Inc sells cloud computing.', "
                 "'', 'test', 42, 'run')")
     con.execute("INSERT INTO duplicates VALUES ('a2', 'a1', DATE '2009-05-02', '', 'test', 'run')")
     con.execute("INSERT INTO extracted VALUES ('a1', 'hypecycle 0.1.0 model=blank', 1, 0, 0, [])")
@@ -63,9 +63,30 @@ def test_a_version_1_store_opens_migrated_with_its_rows(tmp_path, read_only):
         # columns added by the migration: unknown (NULL) for what was extracted before, never zero
         assert con.execute("SELECT count, lead FROM mentions").fetchall() == [(1, None)]
         assert con.execute("SELECT similarity FROM duplicates").fetchall() == [(1.0,)]
+        # version 3: the companies of each stored article's head, read from its text
+        assert con.execute("SELECT article_id, name FROM companies").fetchall() == [("a1", "Salesforce.com")]
     # opening again changes nothing more
     with Store(path) as store:
         assert store.con.execute("SELECT count(*) FROM mentions").fetchone()[0] == 1
+        assert store.con.execute("SELECT count(*) FROM companies").fetchone()[0] == 1
+
+
+def test_companies_stored_at_ingestion_are_those_a_migration_reads(tmp_path):
+    from hypecycle.jobs import ingest_files
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        '{"id": "x", "date": "2010-01-05", "title": "Nokia Oyj and Intel Corp", "text": "Acme Cloud Ltd grew."}\n'
+        '{"id": "y", "date": "2010-01-06", "title": "No company", "text": "' + "pad " * 200 + 'Late Corp"}\n')
+    path = tmp_path / "s.duckdb"
+    ingest_files([corpus], path, extract=False)
+    with Store(path) as store:
+        stored = sorted(store.con.execute("SELECT article_id, date, name FROM companies").fetchall())
+        assert stored == [("x", dt.date(2010, 1, 5), n) for n in ("Acme Cloud", "Intel", "Nokia")]
+        store.con.execute("DELETE FROM companies")
+        for sql in MIGRATIONS["2"]:
+            store.con.execute(sql)
+        assert sorted(store.con.execute("SELECT article_id, date, name FROM companies").fetchall()) == stored
 
 
 def test_a_store_from_a_newer_release_is_refused_with_advice(tmp_path):

@@ -163,3 +163,21 @@ def test_trajectory_cli_formats(corpus, run_cli, tmp_path):
     assert list(frame.columns) == list(trajectories.COLUMNS)
     r = run_cli("trajectory", "--store", store, "--topic", "clould")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "known topics" in r.stderr
+
+
+def test_dilution_counts_the_companies_each_topic_article_names(corpus):
+    """``companies`` per period: the distinct names (with a legal form) of the topic articles'
+    heads, as the store read them at ingestion, checked against Python's regex on the records."""
+    import re
+
+    from hypecycle.store import COMPANY_CHARS, COMPANY_PATTERN
+
+    with Store(corpus["store"], read_only=True) as s:
+        f = topic_trajectory(s, topic_spec(terms="cloud computing"), freq="month").frame
+    want: dict[str, set] = {}
+    for r in corpus["records"]:
+        if r["truth_topic"]:
+            head = r["title"] + " | " + r["text"][:COMPANY_CHARS]
+            want.setdefault(r["date"][:7], set()).update(m.group(1) for m in re.finditer(COMPANY_PATTERN, head))
+    expected = [len(want.get(p, ())) for p in f["period"]]
+    assert sum(expected) > 24 and list(f["companies"]) == expected
