@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _timing import timed
 
 from hypecycle.jobs import (build_report, evaluate_model, load_phase_model, phase_report, read_features,
                             run_backtest, topic_spec)
@@ -43,16 +45,6 @@ from hypecycle.report import render
 from hypecycle.store import Store
 
 FEATURES = ROOT / "corpora" / "label_features.csv"
-
-
-def timed(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def line(what: str, seconds: float, target: float | None = None, unit: str = "s") -> None:
@@ -89,14 +81,14 @@ def main(argv=None) -> int:
 
     model, card, _ = load_phase_model()
     real = read_features([FEATURES], groups=card.get("feature_groups"))
-    line(f"evaluate on all {len(real)} development labels (warm)", timed(lambda: evaluate_model(model, card, real), 1), 60)
+    line(f"evaluate on all {len(real)} development labels (warm)", timed(lambda: evaluate_model(model, card, real), 1)[0], 60)
 
     spec = topic_spec(args.topic)
     with Store(args.store, read_only=True) as s:
         line("one phase call, one topic, one date (warm)",
-             timed(lambda: phase_report(s, spec, as_of=as_of, model=model, card=card), args.runs), 2)
+             timed(lambda: phase_report(s, spec, as_of=as_of, model=model, card=card), args.runs)[0], 2)
         line("report, all its evidence (warm)",
-             timed(lambda: build_report(s, spec, as_of=as_of), args.runs), 3)
+             timed(lambda: build_report(s, spec, as_of=as_of), args.runs)[0], 3)
         t0 = time.perf_counter()
         bt = run_backtest(s, spec, start=dt.date(2007, 1, 1), end=dt.date(2013, 12, 31), every="quarter")
         line(f"backtest, {len(bt.steps)} quarterly steps", time.perf_counter() - t0, 30)

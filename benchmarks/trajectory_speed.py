@@ -19,13 +19,14 @@ import datetime as dt
 import io
 import os
 import pstats
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _timing import timed
 
 from hypecycle.compare import compare
 from hypecycle.fit import fit_hype_curve
@@ -34,16 +35,6 @@ from hypecycle.reference import load_cycles
 from hypecycle.store import Store
 
 TERMS = "social network,social networking"
-
-
-def timed(fn, runs: int) -> tuple[float, list[float]]:
-    fn()  # warm-up: caches, DuckDB buffers, the matcher for ad-hoc terms
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), times
 
 
 def profile(fn, top: int = 12) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import periods
 from .errors import UsageError
-from .store import COMPANY_CHARS, COMPANY_PATTERN, Store
+from .store import COMPANY_PATTERN, Store
 
 #: Columns of :func:`topic_articles` (and of the ad-hoc terms scan, which returns the same).
 ARTICLE_COLUMNS = ("article_id", "date", "mentions", "lead", "hype", "skeptic")
