@@ -52,7 +52,8 @@ _TEMPLATES = [
 
 def generate(path: Path, n: int, seed: int = 2026) -> None:
     """``n`` synthetic news articles (about 150 words each) with topic terms, funding,
-    layoffs, acquisitions, failures and hype cues, dated 2005-2024. Written as JSON Lines."""
+    layoffs, acquisitions, failures and hype cues, dated 2005-2024 in date order, as a feed
+    or an archive of yearly files comes. Written as JSON Lines."""
     rng = random.Random(seed)
     start = dt.date(2005, 1, 1)
     with open(path, "w", encoding="utf-8") as fh:
@@ -71,7 +72,7 @@ def generate(path: Path, n: int, seed: int = 2026) -> None:
                     words.insert(rng.randrange(len(words)), rng.choice(_TOPIC))
                     sents.append(" ".join(words).capitalize() + ".")
             fh.write(json.dumps({
-                "id": f"load-{i}", "date": (start + dt.timedelta(days=rng.randrange(7300))).isoformat(),
+                "id": f"load-{i}", "date": (start + dt.timedelta(days=i * 7300 // n)).isoformat(),
                 "title": f"{rng.choice(_COMPANIES)} bets on {rng.choice(_TOPIC)} ({i})",
                 "text": " ".join(sents), "source": "synthetic"}) + "\n")
 
@@ -161,7 +162,7 @@ def main() -> None:
     work_ctx = tempfile.TemporaryDirectory() if args.work is None else None
     work = Path(work_ctx.name) if work_ctx else args.work
     work.mkdir(parents=True, exist_ok=True)
-    corpus = work / f"load-{n}.jsonl"
+    corpus = work / f"load-{n}-dated.jsonl"
     t0 = time.perf_counter()
     if not corpus.exists():
         generate(corpus, n)

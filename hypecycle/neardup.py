@@ -15,20 +15,25 @@ this module catches the near copies.
   ``benchmarks/NEAR_DUPLICATES.md``) and whose date is at most ``window_days`` (default
   :data:`WINDOW_DAYS`) from the story's is its original.
 * Memory is bounded: the index holds only the stories of the last ``window_days`` days
-  before the latest date seen (older ones are removed), so it never grows with the corpus.
+  before the latest date seen (older ones are removed, whatever order the stories come in),
+  and never more than ``max_stories`` (default :data:`MAX_STORIES`, the oldest go first), so
+  it never grows with the corpus. Stories are sought among those of the window: a corpus read
+  in date order (a feed, files per year) has every near copy looked for; a story dated far
+  before the latest one read is compared with the few of its own days read since.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import re
 import zlib
-from collections import deque
 from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["NUM_PERM", "THRESHOLD", "WINDOW_DAYS", "NearDuplicateIndex", "shingles", "signature"]
+__all__ = ["MAX_STORIES", "NUM_PERM", "THRESHOLD", "WINDOW_DAYS", "NearDuplicateIndex", "shingles", "signature"]
 
 #: Permutations of a MinHash signature.
 NUM_PERM = 128
@@ -36,6 +41,8 @@ NUM_PERM = 128
 THRESHOLD = 0.7
 #: Days between a near-duplicate and its original, at most.
 WINDOW_DAYS = 3
+#: Stories the index holds at most (about 9 KB each with the LSH tables: some 170 MB).
+MAX_STORIES = 20_000
 #: Words a story needs for near-duplicate detection.
 MIN_WORDS = 40
 SHINGLE = 3
@@ -96,18 +103,25 @@ class NearDuplicateIndex:
     window_days
         Days between a near-duplicate and its original, at most; also how long a story
         stays in the index after the latest date seen.
+    max_stories
+        Stories held at most; beyond, the oldest-dated are dropped first.
     """
 
-    def __init__(self, threshold: float = THRESHOLD, window_days: int = WINDOW_DAYS):
+    def __init__(self, threshold: float = THRESHOLD, window_days: int = WINDOW_DAYS,
+                 max_stories: int = MAX_STORIES):
         from datasketch import MinHashLSH
 
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
         self.threshold = threshold
         self.window_days = int(window_days)
+        self.max_stories = int(max_stories)
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self._sig: dict[str, tuple[dt.date, object]] = {}
-        self._order: deque[tuple[dt.date, str]] = deque()
+        # key -> (date, MinHash values): the values alone, not the MinHash object
+        self._sig: dict[str, tuple[dt.date, np.ndarray]] = {}
+        # (date, insertion number, key), a heap: the oldest-dated story on top, whatever the order
+        self._by_date: list[tuple[dt.date, int, str]] = []
+        self._seq = itertools.count()
         self._latest: dt.date | None = None
 
     def __len__(self) -> int:
@@ -124,35 +138,33 @@ class NearDuplicateIndex:
         if hashes is None:
             return None, 0.0, None
         sig = signature(hashes)
+        values = sig.hashvalues
         best, best_sim = None, 0.0
         for key in self._lsh.query(sig):
             d, other = self._sig[key]
             if abs((d - date).days) > self.window_days:
                 continue
-            sim = float(sig.jaccard(other))
+            sim = float(np.count_nonzero(values == other)) / len(values)  # MinHash.jaccard
             if sim >= self.threshold and (sim > best_sim or (sim == best_sim and key < best)):
                 best, best_sim = key, sim
         return best, best_sim, sig
 
     def add(self, key: str, date: dt.date, sig) -> None:
         """Index a story (by the signature :meth:`find` returned), then drop those that fell
-        out of the window."""
+        out of the window, and the oldest beyond :attr:`max_stories`."""
         if sig is None or key in self._sig:
             return
         self._lsh.insert(key, sig)
-        self._sig[key] = (date, sig)
-        self._order.append((date, key))
+        self._sig[key] = (date, sig.hashvalues)
+        heapq.heappush(self._by_date, (date, next(self._seq), key))
         if self._latest is None or date > self._latest:
             self._latest = date
         self._evict()
 
     def _evict(self) -> None:
         horizon = self._latest - dt.timedelta(days=self.window_days)
-        # stories arrive roughly in date order: drop from the front while they are too old
-        while self._order and self._order[0][0] < horizon:
-            _, key = self._order.popleft()
+        while self._by_date and (self._by_date[0][0] < horizon or len(self._sig) > self.max_stories):
+            _, _, key = heapq.heappop(self._by_date)
             if key in self._sig:
                 del self._sig[key]
                 self._lsh.remove(key)
-        if len(self._order) > 4 * max(len(self._sig), 1000):  # out-of-order input: rebuild the queue
-            self._order = deque(sorted((d, k) for k, (d, _) in self._sig.items()))

@@ -81,6 +81,26 @@ def test_the_index_keeps_only_recent_days():
     assert len(idx) <= 5 * (WINDOW_DAYS + 1)  # bounded by the window, not the corpus
 
 
+def test_the_index_stays_bounded_whatever_the_order_of_dates():
+    """Stories in shuffled date order (an archive read out of order) leave the window too, and
+    a window crowded with stories holds no more than ``max_stories``."""
+    import random
+
+    rng = random.Random(3)
+    days = [dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(3000)) for _ in range(300)]
+    idx = NearDuplicateIndex()
+    for i, d in enumerate(days):
+        _, _, sig = idx.find(d, "t", _text(100 + i))
+        idx.add(f"a{i}", d, sig)
+    latest = max(days)
+    assert len(idx) == sum(1 for d in days if (latest - d).days <= WINDOW_DAYS) < 10
+    crowded = NearDuplicateIndex(max_stories=50)
+    for i in range(120):
+        _, _, sig = crowded.find(dt.date(2008, 1, 1), "t", _text(100 + i))
+        crowded.add(f"b{i}", dt.date(2008, 1, 1), sig)
+    assert len(crowded) == 50 and "b119" in crowded and "b0" not in crowded
+
+
 def test_short_stories_are_never_called_near_duplicates():
     idx = NearDuplicateIndex()
     _, _, sig = idx.find(dt.date(2008, 1, 1), "Stocks rise", "Stocks rose on Monday.")
