@@ -530,7 +530,9 @@ def topic_data(store, spec: TopicSpec, *, until: dt.date | None = None) -> Topic
         from .trajectories import attribute
 
         events["attributed"] = attribute(events, articles, spec.key)
-        events["company_key"] = events["company"].map(normalise_company)
+        names = events["company"].tolist()
+        keys = {n: normalise_company(n) for n in set(names)}  # each distinct name once
+        events["company_key"] = [keys[n] for n in names]
     else:
         events["attributed"] = []
         events["company_key"] = []

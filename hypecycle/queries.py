@@ -168,9 +168,11 @@ def events_of(store: Store, article_ids: Sequence[str], *, until: dt.date | None
         WHERE e.article_id IN (SELECT unnest(?::VARCHAR[])){clause}
         ORDER BY e.date, e.article_id, e.seq""", [list(article_ids), *params]).df()
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    frame["investors"] = frame["investors"].map(lambda v: [] if v is None else list(v))
+    frame["investors"] = pd.Series([[] if v is None else list(v.tolist()) for v in frame["investors"].tolist()],
+                                   index=frame.index, dtype=object)
     # NULL topics: extracted before schema version 2 (unknown, not "none")
-    frame["topics"] = frame["topics"].map(lambda v: None if v is None else tuple(v))
+    frame["topics"] = pd.Series([None if v is None else tuple(v.tolist()) for v in frame["topics"].tolist()],
+                                index=frame.index, dtype=object)
     return frame
 
 

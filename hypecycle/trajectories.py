@@ -220,10 +220,12 @@ def attribute(events: pd.DataFrame, articles: pd.DataFrame, topic_key: str) -> p
     if events.empty:
         return pd.Series([], dtype=bool)
     art = articles.set_index("article_id")
-    mentions = events["article_id"].map(art["mentions"]).fillna(0)
+    mentions = events["article_id"].map(art["mentions"])
+    known = mentions.notna()
+    mentions = mentions.fillna(0)
     lead = events["article_id"].map(art["lead"]).fillna(0).astype(float)
-    in_sentence = events["topics"].map(lambda t: topic_key in (t if t is not None else ()))
-    known = events["article_id"].isin(art.index)
+    in_sentence = pd.Series([t is not None and topic_key in t for t in events["topics"].tolist()],
+                            index=events.index, dtype=bool)
     return (known & ((lead > 0) | (mentions >= OFTEN_ENOUGH) | in_sentence)).astype(bool)
 
 
@@ -238,12 +240,13 @@ def distinct_events(events: pd.DataFrame) -> pd.DataFrame:
     ev = events.sort_values(["date", "article_id", "seq"]).reset_index(drop=True)
     dates = pd.to_datetime(ev["date"])
     cluster = np.arange(len(ev))
-    last: dict[tuple[str, str], tuple[pd.Timestamp, int]] = {}
-    for i, (typ, key, d) in enumerate(zip(ev["type"], ev["company_key"], dates)):
+    last: dict[tuple[str, str], tuple[int, int]] = {}  # (type, company) -> (day number, cluster)
+    days = (dates.to_numpy().astype("datetime64[D]").astype(np.int64)).tolist()
+    for i, (typ, key, d) in enumerate(zip(ev["type"].tolist(), ev["company_key"].tolist(), days)):
         if not key:
             continue
         prev = last.get((typ, key))
-        if prev is not None and (d - prev[0]).days <= SAME_EVENT_DAYS:
+        if prev is not None and d - prev[0] <= SAME_EVENT_DAYS:
             cluster[i] = prev[1]
         last[(typ, key)] = (d, cluster[i])
     ev["cluster"] = cluster
@@ -408,10 +411,12 @@ _NAME_OPENERS = r"^(?:(?:The|A|An|By|From|And|Of|In|At|For|To|With)\s+)+"
 
 
 def _company_keys(names: pd.Series) -> pd.Series:
-    """Normalised company names (leading sentence words dropped, lower case, no final dot)."""
-    s = names.astype(str).str.replace(",", " ", regex=False).str.split().str.join(" ")
+    """Normalised company names (leading sentence words dropped, lower case, no final dot),
+    each distinct name computed once."""
+    distinct = pd.Series(names.astype(str).unique())
+    s = distinct.str.replace(",", " ", regex=False).str.split().str.join(" ")
     s = s.str.replace(_NAME_OPENERS, "", regex=True).str.lower().str.rstrip(".")
-    return s
+    return names.astype(str).map(dict(zip(distinct, s)))
 
 
 #: Fewer topic articles than this in every one of the last four periods is "thin".
