@@ -157,9 +157,9 @@ def ingest_files(paths: Iterable[str | Path], store_path: str | Path, *,
             near = _NearDuplicates(store, run_origin, near_threshold)
 
             def plans():
-                for chunk in _chunks(items, batch_size):
+                for chunk, signed in near.signed(_chunks(items, batch_size)):
                     plan = store.plan_batch(chunk, pending_ids, pending_hashes, run_origin=run_origin)
-                    near.mark(plan, pending_ids, pending_hashes)
+                    near.mark(plan, pending_ids, pending_hashes, signed)
                     yield plan
 
             def account(plan, extractions=None):
@@ -243,14 +243,42 @@ class _NearDuplicates:
                 _, _, sig = self.index.find(d, title, text)
                 self.index.add(i, d, sig)
 
-    def mark(self, plan, pending_ids: dict, pending_hashes: dict) -> None:
+    @staticmethod
+    def _article(item):
+        item = item[0] if isinstance(item, tuple) else item
+        return item if hasattr(item, "content_hash") else None
+
+    def signed(self, chunks):
+        """``(chunk, signatures)`` per chunk: the MinHash values of its articles by ``(id, content
+        hash)``, computed one chunk ahead in a worker process (``None`` when detection is off)."""
+        if self.index is None:
+            for chunk in chunks:
+                yield chunk, None
+            return
+        from .neardup import signed_batches
+
+        def stories(chunk):
+            arts = [a for a in map(self._article, chunk) if a is not None]
+            return [(a.title, a.text) for a in arts]
+
+        for chunk, values in signed_batches(chunks, stories):
+            arts = [a for a in map(self._article, chunk) if a is not None]
+            yield chunk, {(a.id, a.content_hash): v for a, v in zip(arts, values)}
+
+    def mark(self, plan, pending_ids: dict, pending_hashes: dict, signed: dict | None = None) -> None:
+        from .neardup import from_values
+
         if self.index is None or not plan.new:
             return
         if self.stored_before:
             self._seed([a.date for a in plan.new])
         keep = []
         for a in plan.new:
-            original, sim, sig = self.index.find(a.date, a.title, a.text)
+            key = (a.id, a.content_hash)
+            if signed is not None and key in signed:
+                original, sim, sig = self.index.find_signed(a.date, from_values(signed[key]))
+            else:
+                original, sim, sig = self.index.find(a.date, a.title, a.text)
             if original is None:
                 keep.append(a)
                 self.index.add(a.id, a.date, sig)

@@ -33,7 +33,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["MAX_STORIES", "NUM_PERM", "THRESHOLD", "WINDOW_DAYS", "NearDuplicateIndex", "shingles", "signature"]
+__all__ = ["MAX_STORIES", "NUM_PERM", "THRESHOLD", "WINDOW_DAYS", "NearDuplicateIndex", "from_values",
+           "shingles", "signature", "signature_values", "signed_batches"]
 
 #: Permutations of a MinHash signature.
 NUM_PERM = 128
@@ -93,6 +94,68 @@ def signature(hashes: Iterable[int]):
     return m
 
 
+def signature_values(title: str, text: str) -> np.ndarray | None:
+    """A story's MinHash values (its :func:`signature`'s ``hashvalues``), or ``None`` when it
+    is too short to judge: what a worker process computes and sends back."""
+    hashes = shingles(title, text)
+    return None if hashes is None else signature(hashes).hashvalues
+
+
+def from_values(values: np.ndarray | None):
+    """The MinHash of values :func:`signature_values` computed (``None`` stays ``None``)."""
+    if values is None:
+        return None
+    from datasketch import MinHash
+
+    base = _Base.get()
+    return MinHash(num_perm=NUM_PERM, hashfunc=_identity, hashvalues=values, permutations=base.permutations,
+                   scheme=base.scheme)
+
+
+def _values_of(stories: list[tuple[str, str]]) -> list[np.ndarray | None]:
+    return [signature_values(title, text) for title, text in stories]
+
+
+def _init_signer(parent: int) -> None:
+    from .lifeline import die_with_parent
+
+    die_with_parent(parent)
+
+
+def signed_batches(batches: Iterable[list], stories) -> Iterable[tuple[list, list]]:
+    """Each batch with the signature values of its stories, computed one batch ahead in a worker
+    process, so that the process that reads and writes does not also shingle and hash.
+
+    ``stories(batch)`` gives the batch's ``(title, text)`` pairs; the values come back in the same
+    order. The first batch is signed here, and the worker starts only when a second one comes
+    (a small input spawns nothing). The worker ends with its parent
+    (:func:`hypecycle.lifeline.die_with_parent`).
+    """
+    import multiprocessing as mp
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    it = iter(batches)
+    first = next(it, None)
+    if first is None:
+        return
+    second = next(it, None)
+    if second is None:
+        yield first, _values_of(stories(first))
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"), initializer=_init_signer,
+                             initargs=(os.getpid(),)) as pool:
+        ahead = pool.submit(_values_of, stories(second))
+        yield first, _values_of(stories(first))
+        batch = second
+        for nxt in it:
+            values = ahead.result()
+            ahead = pool.submit(_values_of, stories(nxt))
+            yield batch, values
+            batch = nxt
+        yield batch, ahead.result()
+
+
 class NearDuplicateIndex:
     """Stories of the last few days, to find the original a new story nearly duplicates.
 
@@ -135,9 +198,12 @@ class NearDuplicateIndex:
         window at or above the threshold, or ``(None, 0.0, signature)``; the signature (``None``
         for a story too short to judge) is what :meth:`add` takes."""
         hashes = shingles(title, text)
-        if hashes is None:
+        return self.find_signed(date, None if hashes is None else signature(hashes))
+
+    def find_signed(self, date: dt.date, sig) -> tuple[str | None, float, object]:
+        """:meth:`find` for a story whose signature is known (``None``: too short to judge)."""
+        if sig is None:
             return None, 0.0, None
-        sig = signature(hashes)
         values = sig.hashvalues
         best, best_sim = None, 0.0
         for key in self._lsh.query(sig):

@@ -57,6 +57,31 @@ def test_near_duplicate_is_linked_with_its_similarity_and_its_events_count_once(
     assert (again.ingested, again.duplicates, again.already_stored) == (0, 0, 4)
 
 
+def test_signatures_computed_in_a_worker_link_the_same_copies(tmp_path, store_rows):
+    """With more than one batch the signatures come from a worker process, one batch ahead:
+    the same near copies are linked, with the same similarities, as when one batch is signed here."""
+    import random
+
+    rng = random.Random(5)
+    records = []
+    for i in range(30):
+        text = _text(1000 + i)
+        records.append({"id": f"s{i}", "date": f"2009-03-{1 + i // 3:02d}", "title": f"Story {i}", "text": text})
+        if i % 4 == 0:  # a republished version with its last words changed
+            words = text.split()
+            words[-5:] = [rng.choice(WORDS) for _ in range(5)]
+            records.append({"id": f"s{i}-v2", "date": f"2009-03-{1 + i // 3:02d}", "title": f"Story {i}",
+                            "text": " ".join(words)})
+    corpus = _write(tmp_path / "many.jsonl", records)
+    found = []
+    for batch in (1000, 4):  # one batch (signed here), then many (signed in a worker)
+        store = tmp_path / f"s{batch}.duckdb"
+        summary = ingest_files([str(corpus)], store, extract=False, batch_size=batch)
+        assert summary.near_duplicates == 8
+        found.append(store_rows(store, "SELECT id, duplicate_of, similarity FROM duplicates ORDER BY id"))
+    assert found[0] == found[1] and found[0][0][:2] == ("s0-v2", "s0")
+
+
 def test_a_later_file_finds_its_original_in_the_store(tmp_path, store_rows):
     store = tmp_path / "s.duckdb"
     ingest_files([str(_write(tmp_path / "a.jsonl", RECORDS[:1]))], store, extract=False)
