@@ -698,7 +698,7 @@ def cmd_emerging(args) -> int:
 
     with Store(args.store, read_only=True, wait=args.wait) as store:
         frame = emerging(store, since=args.since, until=args.until, freq=args.by, top=args.top,
-                         min_docs=args.min_docs, min_tech_share=args.min_tech_share)
+                         min_docs=args.min_docs, min_tech_share=args.min_tech_share, rank=args.rank)
     _emit(frame, args)
     return 0
 
@@ -972,12 +972,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_terms)
 
     p = sub.add_parser("emerging", parents=[_store_options(), _range_options(), _output_options()],
-                       help="candidate technology terms whose frequency has just burst (Kleinberg's burst model)",
+                       help="candidate technology terms whose share of articles rose and stayed up (or burst)",
                        description="Find candidate technology terms (words and two-word phrases of titles and "
                                    "leads, without section labels, places, months or wire boilerplate, standing "
-                                   "in technology articles) whose share of articles burst against the corpus's "
-                                   "own baseline, with Kleinberg's two-state automaton over monthly document "
-                                   "counts; lists bursts starting on or after --since.")
+                                   "in technology articles) whose share of articles rose against the term's own "
+                                   "earlier share and stayed up (--rank rise, the default: duration times typical "
+                                   "evidence per period), or burst (--rank burst: Kleinberg's two-state automaton); "
+                                   "lists rises or bursts starting on or after --since.")
     p.add_argument("--by", choices=("month", "quarter"), default="month", help="period (default: month)")
     p.add_argument("--top", type=int, default=30, help="how many terms to list (default: 30)")
     p.add_argument("--min-docs", type=int, default=5, help="ignore terms in fewer articles a period (default: 5)")
@@ -985,6 +986,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep candidates standing in a technology context (a title and lead holding a word of "
                         "hypecycle/data/emerging/context.txt) in at least this share of their articles "
                         "(default: 0.5; 0: every candidate)")
+    p.add_argument("--rank", choices=("rise", "burst"), default="rise",
+                   help="rise: sustained rise over the term's earlier share, duration times typical evidence "
+                        "(default; technology waves); burst: Kleinberg's burst weight (sudden jumps)")
     p.set_defaults(func=cmd_emerging)
 
     def label_parser(name: str, help_: str, description: str):

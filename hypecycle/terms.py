@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .bursts import emerging_terms
+from .bursts import emerging_terms, sustained_rises
 from .errors import LexiconError, UsageError
 from .store import Store
 
@@ -54,8 +54,15 @@ def excluded_words() -> tuple[frozenset[str], frozenset[str]]:
 
 def emerging(store: Store, *, since: dt.date | None = None, until: dt.date | None = None,
              freq: str = "month", top: int = 30, min_docs: int = 5, s: float = 2.0,
-             gamma: float = 1.0, min_tech_share: float = 0.5) -> pd.DataFrame:
-    """Terms whose latest burst starts on or after ``since``, strongest first.
+             gamma: float = 1.0, min_tech_share: float = 0.5, rank: str = "rise") -> pd.DataFrame:
+    """Candidate technology terms whose share rose (``rank="rise"``, the default) or burst
+    (``rank="burst"``) on or after ``since``, strongest first.
+
+    ``rise`` ranks by :func:`hypecycle.bursts.sustained_rises`: the duration of a rise over the
+    term's own earlier share times its typical (median) evidence per period, so technologies
+    and buzzwords that rise gradually over years from few articles outrank news events that
+    burst for a quarter. ``burst`` is Kleinberg's automaton
+    (:func:`hypecycle.bursts.emerging_terms`), which ranks sudden jumps.
 
     Parameters
     ----------
@@ -72,19 +79,24 @@ def emerging(store: Store, *, since: dt.date | None = None, until: dt.date | Non
     min_docs
         A term must appear in at least this many articles of some period.
     s, gamma
-        Kleinberg's rate ratio of the burst state and cost of entering it.
+        Kleinberg's rate ratio of the burst state and cost of entering it (``rank="burst"``).
     min_tech_share
         Share of a candidate's articles whose title and lead hold a technology context word
         (``data/emerging/context.txt``), at least; 0 keeps every candidate.
+    rank
+        ``rise`` (sustained rise, the default) or ``burst`` (Kleinberg burst).
 
     Returns
     -------
     pandas.DataFrame
         ``term, burst_start, burst_end, weight, docs_in_burst, rate_before, rate_in_burst,
-        tech_share``.
+        tech_share``. With ``rank="rise"`` the burst columns describe the rise's window and
+        ``weight`` is its score.
     """
     from spacy.lang.en.stop_words import STOP_WORDS
 
+    if rank not in ("rise", "burst"):
+        raise UsageError(f"--rank must be 'rise' or 'burst', got {rank!r}")
     if not 0.0 <= min_tech_share <= 1.0:
         raise UsageError(f"--min-tech-share must be a share from 0 to 1, got {min_tech_share}")
     words, phrases = excluded_words()
@@ -110,7 +122,10 @@ def emerging(store: Store, *, since: dt.date | None = None, until: dt.date | Non
     grid["docs"] = grid["docs"].fillna(0).astype("int64")
     grid["period"] = pd.to_datetime(grid["period"])
     since_ts = pd.Timestamp(since) if since is not None else None
-    found = emerging_terms(grid, since=since_ts, min_docs=min_docs, s=s, gamma=gamma, top=max(top * 10, 200))
+    if rank == "rise":
+        found = sustained_rises(grid, since=since_ts, min_docs=min_docs, top=max(top * 10, 200))
+    else:
+        found = emerging_terms(grid, since=since_ts, min_docs=min_docs, s=s, gamma=gamma, top=max(top * 10, 200))
     # a burst that starts the series has no baseline to emerge from
     found = found[found["rate_before"].notna()]
     if len(found):
