@@ -168,12 +168,17 @@ def events_of(store: Store, article_ids: Sequence[str], *, until: dt.date | None
         WHERE e.article_id IN (SELECT unnest(?::VARCHAR[])){clause}
         ORDER BY e.date, e.article_id, e.seq""", [list(article_ids), *params]).df()
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    frame["investors"] = pd.Series([[] if v is None else list(v.tolist()) for v in frame["investors"].tolist()],
+    frame["investors"] = pd.Series([[] if v is None else _strings(v) for v in frame["investors"].tolist()],
                                    index=frame.index, dtype=object)
     # NULL topics: extracted before schema version 2 (unknown, not "none")
-    frame["topics"] = pd.Series([None if v is None else tuple(v.tolist()) for v in frame["topics"].tolist()],
+    frame["topics"] = pd.Series([None if v is None else tuple(_strings(v)) for v in frame["topics"].tolist()],
                                 index=frame.index, dtype=object)
     return frame
+
+
+def _strings(values) -> list[str]:
+    """A list column's value as a list of str (DuckDB gives NumPy arrays; ``tolist`` is the fast way)."""
+    return values.tolist() if hasattr(values, "tolist") else list(values)
 
 
 def companies_named(store: Store, article_ids: Sequence[str]) -> pd.DataFrame:
