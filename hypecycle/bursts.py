@@ -295,43 +295,10 @@ def emerging_terms(counts: pd.DataFrame, *, since: Any = None, min_docs: int = 5
         parameters are out of range.
     """
     _check_params(s, gamma)
-    if top < 0 or min_docs < 0:
-        raise ValueError(f"top and min_docs must be >= 0, got {top} and {min_docs}")
-    missing = {"period", "term", "docs", "total_docs"} - set(counts.columns)
-    if missing:
-        raise ValueError(f"counts lacks column(s) {sorted(missing)}; expected period, term, "
-                         "docs, total_docs")
-    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-        _EMERGING_COLUMNS, ["str", "object", "object", "float", "int64", "float", "float"])})
-    if counts.empty:
-        return empty
-    frame = counts[["period", "term", "docs", "total_docs"]]
-    if frame[["period", "term"]].isna().any().any():
-        raise ValueError("counts has missing period or term values")
-    docs = pd.to_numeric(frame["docs"], errors="raise").to_numpy(dtype=float)
-    totals = pd.to_numeric(frame["total_docs"], errors="raise").to_numpy(dtype=float)
-    _check_values(docs, totals)
-
-    axis = _period_axis(frame["period"])
-    periods = frame["period"] if isinstance(axis, pd.PeriodIndex) else pd.to_datetime(frame["period"])
-    pos = axis.get_indexer(periods)
-    per_period = pd.DataFrame({"pos": pos, "total": totals}).groupby("pos")["total"]
-    if (per_period.nunique() > 1).any():
-        bad = axis[int(per_period.nunique().idxmax())]
-        raise ValueError(f"total_docs differs between rows of period {bad}; it must be the "
-                         "number of articles in the period, the same on every row")
-    d_axis = np.zeros(len(axis))
-    d_axis[per_period.first().index.to_numpy()] = per_period.first().to_numpy()
-
-    term_codes, term_names = pd.factorize(frame["term"], sort=True)
-    if pd.Series(term_codes * len(axis) + pos).duplicated().any():
-        raise ValueError("counts has more than one row for a term and period; aggregate first")
-    r = np.zeros((len(term_names), len(axis)))
-    r[term_codes, pos] = docs
-    keep = r.sum(axis=1) >= max(min_docs, 1)
-    r, names = r[keep], np.asarray(term_names)[keep]
-    if r.shape[0] == 0:
-        return empty
+    grid = _term_grid(counts, top=top, min_docs=min_docs)
+    if grid is None:
+        return _empty_emerging()
+    axis, d_axis, r, names = grid
     d = np.broadcast_to(d_axis, r.shape)
     states, gain = _bursts_2d(r, d, s, gamma)
 
@@ -359,11 +326,7 @@ def emerging_terms(counts: pd.DataFrame, *, since: Any = None, min_docs: int = 5
             "rate_before": float(r[i, :a].sum() / before_d) if before_d > 0 else float("nan"),
             "rate_in_burst": float(n_docs / d_axis[a:b + 1].sum()),
         })
-    if not rows:
-        return empty
-    out = pd.DataFrame(rows, columns=_EMERGING_COLUMNS)
-    out = out.sort_values(["weight", "term"], ascending=[False, True], kind="mergesort")
-    return out.head(top).reset_index(drop=True)
+    return _ranked(rows, top)
 
 
 def _loglik(r: np.ndarray, n: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -440,41 +403,11 @@ def sustained_rises(counts: pd.DataFrame, *, since: Any = None, min_docs: int = 
         (the baseline share) and ``rate_in_burst`` (the share in the window); sorted by
         weight descending, then term ascending. Terms scoring 0 are left out.
     """
-    if top < 0 or min_docs < 0:
-        raise ValueError(f"top and min_docs must be >= 0, got {top} and {min_docs}")
-    missing = {"period", "term", "docs", "total_docs"} - set(counts.columns)
-    if missing:
-        raise ValueError(f"counts lacks column(s) {sorted(missing)}; expected period, term, docs, total_docs")
-    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-        _EMERGING_COLUMNS, ["str", "object", "object", "float", "int64", "float", "float"])})
-    if counts.empty:
-        return empty
-    frame = counts[["period", "term", "docs", "total_docs"]]
-    if frame[["period", "term"]].isna().any().any():
-        raise ValueError("counts has missing period or term values")
-    docs = pd.to_numeric(frame["docs"], errors="raise").to_numpy(dtype=float)
-    totals = pd.to_numeric(frame["total_docs"], errors="raise").to_numpy(dtype=float)
-    _check_values(docs, totals)
-    axis = _period_axis(frame["period"])
-    periods = frame["period"] if isinstance(axis, pd.PeriodIndex) else pd.to_datetime(frame["period"])
-    pos = axis.get_indexer(periods)
-    per_period = pd.DataFrame({"pos": pos, "total": totals}).groupby("pos")["total"]
-    if (per_period.nunique() > 1).any():
-        bad = axis[int(per_period.nunique().idxmax())]
-        raise ValueError(f"total_docs differs between rows of period {bad}; it must be the "
-                         "number of articles in the period, the same on every row")
+    grid = _term_grid(counts, top=top, min_docs=min_docs)
+    if grid is None or len(grid[0]) < 3:
+        return _empty_emerging()
+    axis, d_axis, r, names = grid
     n = len(axis)
-    d_axis = np.zeros(n)
-    d_axis[per_period.first().index.to_numpy()] = per_period.first().to_numpy()
-    term_codes, term_names = pd.factorize(frame["term"], sort=True)
-    if pd.Series(term_codes * n + pos).duplicated().any():
-        raise ValueError("counts has more than one row for a term and period; aggregate first")
-    r = np.zeros((len(term_names), n))
-    r[term_codes, pos] = docs
-    keep = r.sum(axis=1) >= max(min_docs, 1)
-    r, names = r[keep], np.asarray(term_names)[keep]
-    if r.shape[0] == 0 or n < 3:
-        return empty
     cr = np.concatenate([np.zeros((r.shape[0], 1)), np.cumsum(r, axis=1)], axis=1)  # cr[:, k] = sum r[:, :k]
     cd = np.concatenate([[0.0], np.cumsum(d_axis)])
     since_value = _since_value(since, axis)
@@ -510,8 +443,62 @@ def sustained_rises(counts: pd.DataFrame, *, since: Any = None, min_docs: int = 
             "rate_before": float(cr[i, a] / cd[a]) if cd[a] > 0 else float("nan"),
             "rate_in_burst": float(n_docs / (cd[e + 1] - cd[a])) if cd[e + 1] > cd[a] else float("nan"),
         })
+    return _ranked(rows, top)
+
+
+def _empty_emerging() -> pd.DataFrame:
+    """The frame of :func:`emerging_terms` and :func:`sustained_rises` with no row."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+        _EMERGING_COLUMNS, ["str", "object", "object", "float", "int64", "float", "float"])})
+
+
+def _ranked(rows: list[dict], top: int) -> pd.DataFrame:
+    """Rows of :data:`_EMERGING_COLUMNS`, strongest first (ties by term), at most ``top``."""
     if not rows:
-        return empty
+        return _empty_emerging()
     out = pd.DataFrame(rows, columns=_EMERGING_COLUMNS)
     out = out.sort_values(["weight", "term"], ascending=[False, True], kind="mergesort")
     return out.head(top).reset_index(drop=True)
+
+
+def _term_grid(counts: pd.DataFrame, *, top: int, min_docs: int):
+    """Check tidy term counts and lay them on one complete period axis: ``(axis, d_axis, r,
+    names)``, the periods, the articles per period, the terms x periods document counts and the
+    terms' names, keeping the terms with at least ``min_docs`` documents (and one); ``None``
+    when no term is left. Raises ``ValueError`` for bad arguments or counts."""
+    if top < 0 or min_docs < 0:
+        raise ValueError(f"top and min_docs must be >= 0, got {top} and {min_docs}")
+    missing = {"period", "term", "docs", "total_docs"} - set(counts.columns)
+    if missing:
+        raise ValueError(f"counts lacks column(s) {sorted(missing)}; expected period, term, "
+                         "docs, total_docs")
+    if counts.empty:
+        return None
+    frame = counts[["period", "term", "docs", "total_docs"]]
+    if frame[["period", "term"]].isna().any().any():
+        raise ValueError("counts has missing period or term values")
+    docs = pd.to_numeric(frame["docs"], errors="raise").to_numpy(dtype=float)
+    totals = pd.to_numeric(frame["total_docs"], errors="raise").to_numpy(dtype=float)
+    _check_values(docs, totals)
+
+    axis = _period_axis(frame["period"])
+    periods = frame["period"] if isinstance(axis, pd.PeriodIndex) else pd.to_datetime(frame["period"])
+    pos = axis.get_indexer(periods)
+    per_period = pd.DataFrame({"pos": pos, "total": totals}).groupby("pos")["total"]
+    if (per_period.nunique() > 1).any():
+        bad = axis[int(per_period.nunique().idxmax())]
+        raise ValueError(f"total_docs differs between rows of period {bad}; it must be the "
+                         "number of articles in the period, the same on every row")
+    d_axis = np.zeros(len(axis))
+    d_axis[per_period.first().index.to_numpy()] = per_period.first().to_numpy()
+
+    term_codes, term_names = pd.factorize(frame["term"], sort=True)
+    if pd.Series(term_codes * len(axis) + pos).duplicated().any():
+        raise ValueError("counts has more than one row for a term and period; aggregate first")
+    r = np.zeros((len(term_names), len(axis)))
+    r[term_codes, pos] = docs
+    keep = r.sum(axis=1) >= max(min_docs, 1)
+    r, names = r[keep], np.asarray(term_names)[keep]
+    if r.shape[0] == 0:
+        return None
+    return axis, d_axis, r, names
