@@ -632,15 +632,6 @@ def _no_article_reason(inp: _Input, first: Reject, bad: int) -> str:
     return f"no article: {what} rejected, the first at {first.location or 'the start'}: {first.reason}{hint}"
 
 
-def _decodes(head: bytes, encoding: str) -> bool:
-    """Whether the first bytes of a file decode (a character cut at the end is allowed)."""
-    try:
-        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _reads_as_text(line: bytes, encoding: str) -> bool:
     """Whether one line of a file's head is text: it decodes, holds 8 or more characters, and
     has no control character but tab (a run of bytes 0-9 decodes, yet is no text)."""

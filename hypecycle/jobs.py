@@ -243,11 +243,6 @@ class _NearDuplicates:
                 _, _, sig = self.index.find(d, title, text)
                 self.index.add(i, d, sig)
 
-    @staticmethod
-    def _article(item):
-        item = item[0] if isinstance(item, tuple) else item
-        return item if hasattr(item, "content_hash") else None
-
     def signed(self, chunks):
         """``(chunk, signatures)`` per chunk: the MinHash values of its articles by ``(id, content
         hash)``, computed one chunk ahead in a worker process (``None`` when detection is off)."""
@@ -257,13 +252,11 @@ class _NearDuplicates:
             return
         from .neardup import signed_batches
 
-        def stories(chunk):
-            arts = [a for a in map(self._article, chunk) if a is not None]
-            return [(a.title, a.text) for a in arts]
+        def stories(chunk):  # items are Rejects, Articles and (Article, location) pairs
+            arts = (x[0] if isinstance(x, tuple) else x for x in chunk if not isinstance(x, Reject))
+            return [((a.id, a.content_hash), a.title, a.text) for a in arts]
 
-        for chunk, values in signed_batches(chunks, stories):
-            arts = [a for a in map(self._article, chunk) if a is not None]
-            yield chunk, {(a.id, a.content_hash): v for a, v in zip(arts, values)}
+        yield from signed_batches(chunks, stories)
 
     def mark(self, plan, pending_ids: dict, pending_hashes: dict, signed: dict | None = None) -> None:
         from .neardup import from_values

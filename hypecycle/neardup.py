@@ -112,8 +112,8 @@ def from_values(values: np.ndarray | None):
                    scheme=base.scheme)
 
 
-def _values_of(stories: list[tuple[str, str]]) -> list[np.ndarray | None]:
-    return [signature_values(title, text) for title, text in stories]
+def _values_of(stories: list[tuple]) -> dict:
+    return {key: signature_values(title, text) for key, title, text in stories}
 
 
 def _init_signer(parent: int) -> None:
@@ -122,12 +122,12 @@ def _init_signer(parent: int) -> None:
     die_with_parent(parent)
 
 
-def signed_batches(batches: Iterable[list], stories) -> Iterable[tuple[list, list]]:
+def signed_batches(batches: Iterable[list], stories) -> Iterable[tuple[list, dict]]:
     """Each batch with the signature values of its stories, computed one batch ahead in a worker
     process, so that the process that reads and writes does not also shingle and hash.
 
-    ``stories(batch)`` gives the batch's ``(title, text)`` pairs; the values come back in the same
-    order. The first batch is signed here, and the worker starts only when a second one comes
+    ``stories(batch)`` gives the batch's ``(key, title, text)`` triples; the values come back as
+    ``{key: values}`` (``None`` for a story too short to judge). The first batch is signed here, and the worker starts only when a second one comes
     (a small input spawns nothing). The worker ends with its parent
     (:func:`hypecycle.lifeline.die_with_parent`).
     """
