@@ -26,6 +26,9 @@ from .store import COMPANY_PATTERN, Store
 ARTICLE_COLUMNS = ("article_id", "date", "mentions", "lead", "hype", "skeptic")
 #: Columns of :func:`period_totals`.
 TOTAL_COLUMNS = ("period", "articles", "extracted", "hype_articles", "skeptic_articles")
+#: Columns of :func:`topic_days` and :func:`days_of`: a topic's articles summed per day.
+DAY_COLUMNS = ("date", "articles", "mentions", "lead_known", "lead_articles", "peripheral_articles",
+               "hype_articles", "skeptic_articles")
 
 
 def _until_clause(until: dt.date | None, column: str = "date") -> tuple[str, list]:
@@ -68,23 +71,79 @@ def period_totals(store: Store, axis: pd.PeriodIndex, *, until: dt.date | None =
     return periods.reindex(frame, axis)
 
 
-def topic_articles(store: Store, topic: str, *, until: dt.date | None = None) -> pd.DataFrame:
-    """The articles that mention a stored topic, one row each, in date order.
+def _topic_articles_sql(since: dt.date | None, until: dt.date | None) -> tuple[str, list]:
+    """SQL of a stored topic's article-level rows (:data:`ARTICLE_COLUMNS`); its first
+    parameter is the topic."""
+    clause, params = _until_clause(until, "m.date")
+    if since is not None:
+        clause += " AND m.date >= ?"
+        params.append(since)
+    return f"""
+        SELECT m.article_id, m.date, sum(m.count)::BIGINT AS mentions,
+               CASE WHEN count(m.lead) = count(*) THEN sum(m.lead)::BIGINT END AS lead,
+               any_value(coalesce(x.hype, 0))::BIGINT AS hype, any_value(coalesce(x.skeptic, 0))::BIGINT AS skeptic
+        FROM mentions m LEFT JOIN extracted x ON x.article_id = m.article_id
+        WHERE m.topic = ?{clause}
+        GROUP BY m.article_id, m.date""", params
+
+
+def topic_articles(store: Store, topic: str, *, until: dt.date | None = None,
+                   since: dt.date | None = None) -> pd.DataFrame:
+    """The articles that mention a stored topic, one row each, in date order (those dated
+    from ``since`` to ``until`` when given).
 
     Columns (:data:`ARTICLE_COLUMNS`): ``article_id``, ``date``, ``mentions`` (the topic's
     matches in title and text), ``lead`` (those in the title and lead; ``<NA>`` when the
     article was extracted before schema version 2), ``hype`` and ``skeptic`` (cue counts of
     the whole article).
     """
-    clause, params = _until_clause(until, "m.date")
-    frame = store.con.execute(f"""
-        SELECT m.article_id, m.date, sum(m.count)::BIGINT AS mentions,
-               CASE WHEN count(m.lead) = count(*) THEN sum(m.lead)::BIGINT END AS lead,
-               any_value(coalesce(x.hype, 0))::BIGINT AS hype, any_value(coalesce(x.skeptic, 0))::BIGINT AS skeptic
-        FROM mentions m LEFT JOIN extracted x ON x.article_id = m.article_id
-        WHERE m.topic = ?{clause}
-        GROUP BY m.article_id, m.date ORDER BY m.date, m.article_id""", [topic, *params]).df()
+    sql, params = _topic_articles_sql(since, until)
+    frame = store.con.execute(f"{sql} ORDER BY m.date, m.article_id", [topic, *params]).df()
     return _typed_articles(frame)
+
+
+def topic_days(store: Store, topic: str, *, until: dt.date | None = None) -> pd.DataFrame:
+    """A stored topic's articles summed per day (:data:`DAY_COLUMNS`), computed in the
+    database so that a topic of millions of articles reads as a few thousand rows; equal to
+    :func:`days_of` over :func:`topic_articles`.
+
+    ``lead_known`` counts the articles whose ``lead`` is known (extracted at schema version
+    2 or later), ``lead_articles`` those with ``lead > 0``, ``peripheral_articles`` those
+    with ``lead == 0`` and one mention; ``hype_articles`` and ``skeptic_articles`` those
+    with at least one cue.
+    """
+    sql, params = _topic_articles_sql(None, until)
+    frame = store.con.execute(f"""
+        SELECT date, count(*) AS articles, sum(mentions)::BIGINT AS mentions, count(lead) AS lead_known,
+               count(*) FILTER (WHERE lead > 0) AS lead_articles,
+               count(*) FILTER (WHERE lead = 0 AND mentions = 1) AS peripheral_articles,
+               count(*) FILTER (WHERE hype > 0) AS hype_articles,
+               count(*) FILTER (WHERE skeptic > 0) AS skeptic_articles
+        FROM ({sql}) GROUP BY date ORDER BY date""", [topic, *params]).df()
+    return _typed_days(frame)
+
+
+def days_of(articles: pd.DataFrame) -> pd.DataFrame:
+    """An article-level frame (:data:`ARTICLE_COLUMNS`) summed per day (:data:`DAY_COLUMNS`,
+    as :func:`topic_days` computes them in the database)."""
+    a = articles
+    lead = a["lead"]
+    known = lead.notna()
+    flags = pd.DataFrame({
+        "date": a["date"], "articles": 1, "mentions": a["mentions"], "lead_known": known,
+        "lead_articles": known & (lead.fillna(0) > 0),
+        "peripheral_articles": known & (lead.fillna(-1) == 0) & (a["mentions"] == 1),
+        "hype_articles": a["hype"] > 0, "skeptic_articles": a["skeptic"] > 0})
+    frame = flags.groupby("date", sort=True).sum().reset_index() if len(flags) else flags
+    return _typed_days(frame)
+
+
+def _typed_days(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reindex(columns=list(DAY_COLUMNS))
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    for col in DAY_COLUMNS[1:]:
+        frame[col] = frame[col].fillna(0).astype("int64")
+    return frame.reset_index(drop=True)
 
 
 def _typed_articles(frame: pd.DataFrame) -> pd.DataFrame:
@@ -158,27 +217,73 @@ def events_of(store: Store, article_ids: Sequence[str], *, until: dt.date | None
     """The stored events of the given articles (columns :data:`EVENT_READ_COLUMNS`;
     ``topics`` are those named in the evidence sentence, ``None`` when unknown; ``title`` is
     the article's title)."""
-    if not len(article_ids):
-        return pd.DataFrame(columns=list(EVENT_READ_COLUMNS))
     clause, params = _until_clause(until, "e.date")
-    frame = store.con.execute(f"""
+    return _events_frame(store, f"""
         SELECT e.article_id, e.date, e.seq, e.type, e.company, e.round, e.amount_usd, e.valuation_usd,
                e.investors, e.acquirer, e.count, e.status, e.evidence, e.topics, a.title
         FROM events e JOIN articles a ON a.id = e.article_id
         WHERE e.article_id IN (SELECT unnest(?::VARCHAR[])){clause}
-        ORDER BY e.date, e.article_id, e.seq""", [list(article_ids), *params]).df()
-    frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    frame["investors"] = pd.Series([[] if v is None else _strings(v) for v in frame["investors"].tolist()],
-                                   index=frame.index, dtype=object)
-    # NULL topics: extracted before schema version 2 (unknown, not "none")
-    frame["topics"] = pd.Series([None if v is None else tuple(_strings(v)) for v in frame["topics"].tolist()],
-                                index=frame.index, dtype=object)
+        ORDER BY e.date, e.article_id, e.seq""", [list(article_ids), *params])
+
+
+#: Columns of :func:`topic_events`: those of :func:`events_of` but the texts (evidence
+#: sentence, title), which :func:`event_texts` reads for the few events shown.
+TOPIC_EVENT_COLUMNS = tuple(c for c in EVENT_READ_COLUMNS if c not in ("evidence", "title"))
+
+
+def topic_events(store: Store, topic: str, *, often: int, until: dt.date | None = None) -> tuple[pd.DataFrame, int]:
+    """The stored events that count for a stored topic (the rule of
+    :func:`hypecycle.trajectories.attribute`, applied in the database): events of articles
+    mentioning ``topic`` whose article names it in its title or lead, or at least ``often``
+    times, or whose evidence sentence names it. Columns :data:`TOPIC_EVENT_COLUMNS`.
+
+    Returns the frame and the number of the topic's events extracted before schema version
+    2 (no topics per sentence: attributed by title, lead and mention count only).
+    """
+    clause, params = _until_clause(until, "m.date")
+    topic_arts = f"""
+        SELECT m.article_id, sum(m.count) AS mentions, CASE WHEN count(m.lead) = count(*) THEN sum(m.lead) END AS lead
+        FROM mentions m WHERE m.topic = ?{clause} GROUP BY m.article_id"""
+    eclause, eparams = _until_clause(until, "e.date")
+    unknown = 0
+    if store.con.execute("SELECT count(*) FROM events WHERE topics IS NULL").fetchall()[0][0]:  # an old store
+        unknown = store.con.execute(f"""
+            SELECT count(*) FROM events e JOIN ({topic_arts}) t ON t.article_id = e.article_id
+            WHERE e.topics IS NULL{eclause}""", [topic, *params, *eparams]).fetchall()[0][0]
+    frame = _events_frame(store, f"""
+        SELECT {", ".join("e." + c for c in TOPIC_EVENT_COLUMNS)}
+        FROM events e JOIN ({topic_arts}) t ON t.article_id = e.article_id
+        WHERE (coalesce(t.lead, 0) > 0 OR t.mentions >= ? OR coalesce(list_contains(e.topics, ?), false)){eclause}
+        ORDER BY e.date, e.article_id, e.seq""", [topic, *params, int(often), topic, *eparams])
+    return frame, int(unknown)
+
+
+def event_texts(store: Store, keys: Sequence[tuple[str, int]]) -> pd.DataFrame:
+    """The evidence sentence and the article title of events given as ``(article_id, seq)``:
+    columns ``article_id``, ``seq``, ``evidence``, ``title``."""
+    ids = [str(k[0]) for k in keys]
+    seqs = [int(k[1]) for k in keys]
+    return store.con.execute("""
+        SELECT e.article_id, e.seq, e.evidence, a.title
+        FROM (SELECT unnest(?::VARCHAR[]) AS article_id, unnest(?::INTEGER[]) AS seq) k
+        JOIN events e ON e.article_id = k.article_id AND e.seq = k.seq JOIN articles a ON a.id = e.article_id
+        ORDER BY 1, 2""", [ids, seqs]).df()
+
+
+def _events_frame(store: Store, sql: str, params: list) -> pd.DataFrame:
+    """Events read through Arrow (several times faster than row by row for a large topic):
+    dates as ``datetime.date``, ``investors`` as lists, ``topics`` as tuples (``None``: extracted
+    before schema version 2, unknown rather than none)."""
+    rel = store.con.sql(sql, params=params)
+    fetch = getattr(rel, "to_arrow_table", None) or rel.fetch_arrow_table  # DuckDB 1.x names it so
+    table = fetch()
+    names = table.column_names
+    investors = [[] if v is None else v for v in table.column("investors").to_pylist()]
+    topics = [None if v is None else tuple(v) for v in table.column("topics").to_pylist()]
+    frame = table.drop_columns(["investors", "topics"]).to_pandas(date_as_object=True)
+    frame.insert(names.index("investors"), "investors", pd.Series(investors, index=frame.index, dtype=object))
+    frame.insert(names.index("topics"), "topics", pd.Series(topics, index=frame.index, dtype=object))
     return frame
-
-
-def _strings(values) -> list[str]:
-    """A list column's value as a list of str (DuckDB gives NumPy arrays; ``tolist`` is the fast way)."""
-    return values.tolist() if hasattr(values, "tolist") else list(values)
 
 
 def companies_named(store: Store, article_ids: Sequence[str]) -> pd.DataFrame:
@@ -186,11 +291,22 @@ def companies_named(store: Store, article_ids: Sequence[str]) -> pd.DataFrame:
     title and the first :data:`~hypecycle.store.COMPANY_CHARS` characters of the given
     articles, as the store read them when it stored each article: one row per article and
     distinct name, columns ``article_id``, ``name``."""
-    if not len(article_ids):
-        return pd.DataFrame(columns=["article_id", "name"])
     return store.con.execute("""
         SELECT article_id, name FROM companies WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
         ORDER BY article_id, name""", [list(article_ids)]).df()
+
+
+def topic_companies(store: Store, topic: str, *, until: dt.date | None = None) -> pd.DataFrame:
+    """The company names of :func:`companies_named` in a stored topic's articles, one row
+    per distinct name and day: columns ``date``, ``name``."""
+    clause, params = _until_clause(until, "m.date")
+    frame = store.con.execute(f"""
+        SELECT DISTINCT t.date, c.name
+        FROM companies c JOIN (SELECT DISTINCT article_id, date FROM mentions m WHERE m.topic = ?{clause}) t
+             ON t.article_id = c.article_id
+        ORDER BY 1, 2""", [topic, *params]).df()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
 
 
 def article_heads(store: Store, article_ids: Sequence[str], *, chars: int = 300) -> pd.DataFrame:
@@ -213,6 +329,7 @@ def _axis_freq(axis: pd.PeriodIndex) -> str:
     raise UsageError(f"unsupported period frequency {axis.freqstr!r}")
 
 
-__all__ = ["ARTICLE_COLUMNS", "COMPANY_PATTERN", "EVENT_READ_COLUMNS", "TOTAL_COLUMNS", "phrase_pattern",
-           "article_heads", "articles_frame", "candidate_texts", "companies_named", "date_range", "events_of",
-           "period_totals", "stored_topics", "topic_articles"]
+__all__ = ["ARTICLE_COLUMNS", "COMPANY_PATTERN", "DAY_COLUMNS", "EVENT_READ_COLUMNS", "TOPIC_EVENT_COLUMNS",
+           "TOTAL_COLUMNS", "article_heads", "articles_frame", "candidate_texts", "companies_named", "date_range",
+           "days_of", "event_texts", "events_of", "period_totals", "phrase_pattern", "stored_topics", "topic_articles", "topic_companies",
+           "topic_days", "topic_events"]

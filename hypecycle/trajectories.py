@@ -1,6 +1,6 @@
 """Trajectories: a topic's signals per period, computed as of a date.
 
-This module is pure computation: it turns the article-level and event-level frames that
+This module is pure computation: it turns the per-day article sums and event-level frames that
 the store's read API (:mod:`hypecycle.queries`) returns into one tidy frame per topic,
 a row per period of a complete axis (:mod:`hypecycle.periods`). Everything it receives
 was published on or before the as-of date, and nothing it computes looks further ahead
@@ -166,7 +166,9 @@ class Trajectory:
     frame
         One row per period (:data:`COLUMNS`).
     articles
-        The topic's articles (article-level frame of :mod:`hypecycle.queries`).
+        The topic's article-level frame (:data:`hypecycle.queries.ARTICLE_COLUMNS`) when it was
+        counted by scanning the text; ``None`` for a stored topic (read its articles with
+        :func:`hypecycle.queries.topic_articles`).
     events
         The events attributed to the topic, one row per distinct event, with ``reports``.
     caveats
@@ -178,7 +180,7 @@ class Trajectory:
     freq: str
     as_of: dt.date
     frame: pd.DataFrame
-    articles: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    articles: pd.DataFrame | None = field(repr=False, default=None)
     events: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     caveats: list[str] = field(default_factory=list)
     smooth: int | None = None
@@ -238,44 +240,67 @@ def distinct_events(events: pd.DataFrame) -> pd.DataFrame:
         out["reports"] = pd.Series(dtype="int64")
         return out
     ev = events.sort_values(["date", "article_id", "seq"]).reset_index(drop=True)
-    dates = pd.to_datetime(ev["date"])
-    cluster = np.arange(len(ev))
-    last: dict[tuple[str, str], tuple[int, int]] = {}  # (type, company) -> (day number, cluster)
-    days = (dates.to_numpy().astype("datetime64[D]").astype(np.int64)).tolist()
-    for i, (typ, key, d) in enumerate(zip(ev["type"].tolist(), ev["company_key"].tolist(), days)):
-        if not key:
-            continue
-        prev = last.get((typ, key))
-        if prev is not None and d - prev[0] <= SAME_EVENT_DAYS:
-            cluster[i] = prev[1]
-        last[(typ, key)] = (d, cluster[i])
-    ev["cluster"] = cluster
-    agg = {c: "first" for c in ev.columns if c not in ("cluster",)}
-    for c in ("amount_usd", "valuation_usd", "count"):
-        if c in ev:
-            agg[c] = "max"
-    out = ev.groupby("cluster", sort=True).agg(agg)
-    out["reports"] = ev.groupby("cluster").size()
+    ev["cluster"] = _report_chains(ev)
+    cluster = ev["cluster"].to_numpy()
+    size = np.bincount(cluster, minlength=len(ev))
+    multi = size[cluster] > 1
+    # an event reported once is its report; only the others are aggregated (the first stated
+    # value of each column, the largest amount), which keeps a large topic fast
+    parts = [ev[~multi].set_index("cluster")]
+    if multi.any():
+        agg = {c: "first" for c in ev.columns if c not in ("cluster",)}
+        for c in ("amount_usd", "valuation_usd", "count"):
+            if c in ev:
+                agg[c] = "max"
+        parts.append(ev[multi].groupby("cluster", sort=True).agg(agg))
+    out = pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
+    out["reports"] = size[out.index.to_numpy()]
     return out.reset_index(drop=True)
 
 
-def build(topic: str, spec: dict[str, Any], *, articles: pd.DataFrame, totals: pd.DataFrame,
+def _report_chains(ev: pd.DataFrame) -> np.ndarray:
+    """For reports in date order, the row of the first report of each one's chain: reports of
+    one type and company (``company_key``) each within :data:`SAME_EVENT_DAYS` days of the
+    one before; a report without a company is a chain of its own."""
+    n = len(ev)
+    rows = np.arange(n)
+    keys = ev["company_key"].fillna("").astype(str).to_numpy(dtype=object)
+    named = keys != ""
+    if not named.any():
+        return rows
+    day = pd.to_datetime(ev["date"]).to_numpy().astype("datetime64[D]").astype(np.int64)
+    group, _ = pd.factorize(pd.Series(ev["type"].astype(str).to_numpy(dtype=object) + "\x00" + keys))
+    group = np.where(named, group, -1 - rows)  # unnamed: a group each
+    order = np.argsort(group, kind="stable")  # by group, then date order
+    g, d = group[order], day[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (g[1:] != g[:-1]) | (d[1:] - d[:-1] > SAME_EVENT_DAYS)
+    first = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    chains = np.empty(n, dtype=np.int64)
+    chains[order] = order[first]
+    return chains
+
+
+def build(topic: str, spec: dict[str, Any], *, days: pd.DataFrame, totals: pd.DataFrame,
           events: pd.DataFrame, companies: pd.DataFrame, axis: pd.PeriodIndex, freq: str,
-          as_of: dt.date, smooth: int | None = None, caveats: list[str] | None = None) -> Trajectory:
+          as_of: dt.date, smooth: int | None = None, caveats: list[str] | None = None,
+          articles: pd.DataFrame | None = None) -> Trajectory:
     """Assemble a topic's trajectory frame from what the store held as of ``as_of``.
 
     Parameters
     ----------
     topic, spec
         The topic's name and definition (see :class:`Trajectory`).
-    articles
-        The topic's article-level frame (``article_id, date, mentions, lead, hype, skeptic``).
+    days
+        The topic's articles summed per day (:data:`hypecycle.queries.DAY_COLUMNS`).
     totals
         Per-period totals on ``axis`` (:func:`hypecycle.queries.period_totals`).
     events
-        Events of the topic's articles with ``attributed`` (bool) and ``company_key``.
+        The events that count for the topic (attributed), with ``company_key``.
     companies
-        ``article_id, name`` of company names in the topic's articles.
+        ``date, name`` of company names in the topic's articles.
+    articles
+        The article-level frame, when there is one (a scanned topic), kept on the result.
     axis
         The complete period axis, ending with the period holding ``as_of``.
     smooth
@@ -287,7 +312,7 @@ def build(topic: str, spec: dict[str, Any], *, articles: pd.DataFrame, totals: p
         If any input row is dated after ``as_of`` (a caller bug that would be look-ahead).
     """
     periods.check_freq(freq)
-    for name, frame in (("articles", articles), ("events", events)):
+    for name, frame in (("articles", days), ("events", events), ("companies", companies)):
         if len(frame) and max(frame["date"]) > as_of:
             raise UsageError(f"{name} dated after the as-of date {as_of} were passed to the trajectory")
     if smooth is not None and (not isinstance(smooth, int) or smooth < 1):
@@ -323,12 +348,15 @@ def build(topic: str, spec: dict[str, Any], *, articles: pd.DataFrame, totals: p
         grouped = getattr(vals.groupby(level=0), how)()
         return grouped.reindex(range(n)).to_numpy(dtype=float)
 
-    articles = with_pos(articles)
+    days = with_pos(days)
     events = with_pos(events)
 
     totals = totals.set_index("period").reindex(axis)
     out["articles"] = totals["articles"].fillna(0).to_numpy(dtype="int64")
-    out["topic_articles"] = np.nan_to_num(per_period(articles)).astype("int64")
+    def day_sum(col: str) -> np.ndarray:
+        return np.nan_to_num(per_period(days, days[col], "sum")) if len(days) else np.zeros(n)
+
+    out["topic_articles"] = day_sum("articles").astype("int64")
     out["attention"] = _share(out["topic_articles"], out["articles"])
     out["attention_lo"], out["attention_hi"] = wilson(out["topic_articles"], out["articles"])
     if smooth and smooth > 1:
@@ -340,19 +368,16 @@ def build(topic: str, spec: dict[str, Any], *, articles: pd.DataFrame, totals: p
         out["attention_smooth"] = np.nan
         out["attention_smooth_lo"] = np.nan
         out["attention_smooth_hi"] = np.nan
-    out["mentions"] = np.nan_to_num(per_period(articles, articles["mentions"], "sum")).astype("int64")
-    lead_known = articles["lead"].notna() if len(articles) else pd.Series([], dtype=bool)
-    lead = articles["lead"].fillna(0).astype("int64") if len(articles) else pd.Series([], dtype="int64")
-    out["lead_articles"] = np.nan_to_num(per_period(articles[lead_known & (lead > 0)])).astype("int64")
+    out["mentions"] = day_sum("mentions").astype("int64")
+    out["lead_articles"] = day_sum("lead_articles").astype("int64")
     for cue, col in (("hype", "hype"), ("skeptic", "skeptic")):
-        k = np.nan_to_num(per_period(articles[articles[cue] > 0])) if len(articles) else np.zeros(n)
+        k = day_sum(f"{cue}_articles")
         out[f"{col}_articles"] = k.astype("int64")
         out[f"{col}_share"] = _share(k, out["topic_articles"])
         out[f"{col}_lo"], out[f"{col}_hi"] = wilson(k, out["topic_articles"])
         out[f"corpus_{col}_share"] = _share(totals[f"{cue}_articles"].fillna(0), totals["extracted"].fillna(0))
 
-    ev = events[events["attributed"]] if len(events) else events
-    ev = distinct_events(ev) if len(ev) else ev
+    ev = distinct_events(events) if len(events) else events
 
     def of_type(t: str) -> pd.DataFrame:
         return ev[ev["type"] == t] if len(ev) else ev
@@ -377,19 +402,15 @@ def build(topic: str, spec: dict[str, Any], *, articles: pd.DataFrame, totals: p
     out["failures"] = out[list(FAILURE_TYPES)].sum(axis=1).astype("int64")
     out["failure_share"] = _share(out["failures"], out["events"])
 
-    if len(articles):
-        peripheral = articles[lead_known & (lead == 0) & (articles["mentions"] == 1)]
-        known_n = np.nan_to_num(per_period(articles[lead_known]))
-    else:
-        peripheral, known_n = articles, np.zeros(n)
-    out["peripheral_articles"] = np.nan_to_num(per_period(peripheral)).astype("int64")
+    known_n = day_sum("lead_known")
+    out["peripheral_articles"] = day_sum("peripheral_articles").astype("int64")
     out["peripheral_share"] = _share(out["peripheral_articles"], known_n)
     out["peripheral_lo"], out["peripheral_hi"] = wilson(out["peripheral_articles"], known_n)
 
     comp_n = np.zeros(n, dtype="int64")
     new_n = np.zeros(n, dtype="int64")
-    if len(companies) and len(articles):
-        c = companies.merge(articles[["article_id", "_pos"]], on="article_id")
+    if len(companies):
+        c = with_pos(companies)
         c["key"] = _company_keys(c["name"])
         c = c[(c["key"] != "") & (c["_pos"] >= 0) & (c["_pos"] < n)].drop_duplicates(["key", "_pos"])
         if len(c):
@@ -401,7 +422,7 @@ def build(topic: str, spec: dict[str, Any], *, articles: pd.DataFrame, totals: p
     out = out[list(COLUMNS)]
 
     notes = list(caveats or [])
-    notes += _caveats(out, articles)
+    notes += _caveats(out, days)
     return Trajectory(topic=topic, spec=spec, freq=freq, as_of=as_of, frame=out, articles=articles,
                       events=ev, caveats=notes, smooth=smooth if smooth and smooth > 1 else None)
 
@@ -423,7 +444,7 @@ def _company_keys(names: pd.Series) -> pd.Series:
 THIN = 5
 
 
-def _caveats(frame: pd.DataFrame, articles: pd.DataFrame) -> list[str]:
+def _caveats(frame: pd.DataFrame, days: pd.DataFrame) -> list[str]:
     notes: list[str] = []
     total = int(frame["topic_articles"].sum())
     if total == 0:
@@ -447,8 +468,9 @@ def _caveats(frame: pd.DataFrame, articles: pd.DataFrame) -> list[str]:
             notes.append("the corpus thins out at its end (" + ", ".join(f"{p}: {a} articles" for p, a in thin)
                          + f", against a usual {usual:.0f} a period): the last shares rest on few articles and "
                          "on whatever those few are about")
-    if len(articles) and articles["lead"].isna().any():
-        share = float(articles["lead"].isna().mean())
+    unknown = int(days["articles"].sum() - days["lead_known"].sum()) if len(days) else 0
+    if unknown:
+        share = unknown / float(days["articles"].sum())
         notes.append(f"{share:.0%} of the topic's articles were extracted before schema version 2 (no title/lead "
                      "counts): dilution and event attribution are partial; run `hypecycle extract --store S --redo`")
     if bool(frame["partial"].iloc[-1]):

@@ -98,16 +98,89 @@ def test_as_of_reads_nothing_published_later(corpus, tmp_path):
     assert b.frame["period"].iloc[-1] == "2008-09" and bool(b.frame["partial"].iloc[-1])
 
 
-def test_cutting_read_data_equals_reading_as_of(corpus):
+@pytest.mark.parametrize("spec", [{"terms": "cloud computing"}, {"topic": "cloud"}], ids=["scanned", "stored"])
+def test_cutting_read_data_equals_reading_as_of(corpus, spec):
     from hypecycle.jobs import topic_data
 
     as_of = dt.date(2009, 3, 31)
     with Store(corpus["store"], read_only=True) as s:
-        spec = topic_spec(terms="cloud computing")
+        spec = topic_spec(**spec)
         whole = topic_data(s, spec)
         cut = topic_trajectory(s, spec, as_of=as_of, data=whole)
         read = topic_trajectory(s, spec, as_of=as_of)
     pd.testing.assert_frame_equal(cut.frame, read.frame)
+
+
+_FILLER = " ".join(["The company said on Monday that results beat estimates as shares rose in early trading."] * 6)
+#: One article per way an event can count for a topic (or not), all funding rounds.
+_ATTRIBUTION_CASES = [
+    ("lead", "Acme Systems Inc raises $20 million for cloud computing",
+     "Acme Systems Inc raised $20 million in a Series B funding round led by Sequoia Capital. " + _FILLER),
+    ("passing", "Bolt Networks Inc raises $15 million",
+     "Bolt Networks Inc raised $15 million in a Series A funding round led by Accel Partners. " + _FILLER
+     + " Separately, analysts expect spending on cloud computing to rise."),
+    ("sentence", "Crate Labs Inc raises $30 million",  # its evidence sentence is made to name the topic below
+     "Crate Labs Inc raised $30 million in a Series C funding round led by Benchmark. " + _FILLER
+     + " Separately, analysts expect spending on cloud computing to rise."),
+    ("often", "Delta Corp raises $12 million",
+     "Delta Corp raised $12 million in a Series A funding round led by Index Ventures. " + _FILLER
+     + " Cloud computing grew. Cloud computing is a boom. Cloud computing is here."),
+]
+
+
+@pytest.fixture(scope="module")
+def attribution_store(tmp_path_factory):
+    d = tmp_path_factory.mktemp("attribution")
+    path = d / "cases.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "date": f"2010-0{n + 1}-10", "title": t, "text": x}) + "\n"
+                            for n, (i, t, x) in enumerate(_ATTRIBUTION_CASES)), encoding="utf-8")
+    ingest_files([str(path)], d / "s.duckdb", n_process=1)
+    with Store(d / "s.duckdb") as s:
+        s.con.execute("UPDATE events SET topics = ['cloud'] WHERE article_id = 'sentence'")
+    return d / "s.duckdb"
+
+
+@pytest.mark.parametrize("until", [None, dt.date(2009, 2, 14)])
+def test_the_database_sums_counts_and_attributes_a_stored_topic_as_pandas_does(corpus, attribution_store, until):
+    """A stored topic is summed per day, its events attributed and its companies listed in
+    the database (so that a topic of a million articles reads fast); the same rules applied
+    in pandas to its article-level rows give the same frames."""
+    from hypecycle import queries
+
+    with Store(attribution_store, read_only=True) as s:
+        events, _ = queries.topic_events(s, "cloud", often=trajectories.OFTEN_ENOUGH)
+        all_events = queries.events_of(s, [c[0] for c in _ATTRIBUTION_CASES])
+    assert sorted(all_events["article_id"]) == ["lead", "often", "passing", "sentence"]
+    assert sorted(events["article_id"]) == ["lead", "often", "sentence"]
+    for store in (corpus["store"], attribution_store):
+        _database_equals_pandas(store, until)
+
+
+def _database_equals_pandas(store, until) -> None:
+    from hypecycle import queries
+
+    with Store(store, read_only=True) as s:
+        arts = queries.topic_articles(s, "cloud", until=until)
+        days = queries.topic_days(s, "cloud", until=until)
+        pd.testing.assert_frame_equal(days, queries.days_of(arts))
+        assert days["articles"].sum() == len(arts)
+        ids = list(arts["article_id"])
+        ev = queries.events_of(s, ids, until=until)
+        ev["topics"] = ev["topics"].map(lambda t: () if t is None else t)
+        want = ev[trajectories.attribute(ev, arts, "cloud").to_numpy()].reset_index(drop=True)
+        texts = queries.event_texts(s, list(zip(want["article_id"], want["seq"])))
+        by_key = want.sort_values(["article_id", "seq"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(texts, by_key[["article_id", "seq", "evidence", "title"]], check_dtype=False)
+        want = want[list(queries.TOPIC_EVENT_COLUMNS)]
+        got, unknown = queries.topic_events(s, "cloud", often=trajectories.OFTEN_ENOUGH, until=until)
+        got["topics"] = got["topics"].map(lambda t: () if t is None else t)
+        assert unknown == 0
+        pd.testing.assert_frame_equal(got, want)
+        names = queries.companies_named(s, ids).merge(arts[["article_id", "date"]], on="article_id")
+        names = names[["date", "name"]].drop_duplicates().sort_values(["date", "name"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(queries.topic_companies(s, "cloud", until=until), names)
+        recent = queries.topic_articles(s, "cloud", since=dt.date(2009, 1, 1), until=until)
+        pd.testing.assert_frame_equal(recent, arts[arts["date"] >= dt.date(2009, 1, 1)].reset_index(drop=True))
 
 
 def test_wilson_intervals_cover_the_truth_at_their_nominal_rate():
@@ -128,6 +201,26 @@ def test_events_of_one_story_count_once():
                        "amount_usd": [None, 2e7, 3e7], "valuation_usd": [None, None, None], "count": [None] * 3})
     out = trajectories.distinct_events(ev)
     assert list(out["reports"]) == [2, 1] and list(out["amount_usd"]) == [2e7, 3e7]
+
+
+def test_reports_chain_into_one_event_as_a_report_by_report_reading_does():
+    """The vectorised chaining of reports equals reading them one by one, on seeded frames
+    with reports without a company, several types and gaps on both sides of the limit."""
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        n = int(rng.integers(1, 50))
+        ev = pd.DataFrame({
+            "date": sorted(dt.date(2010, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 1000, n)),
+            "type": rng.choice(["funding", "ipo"], n), "company_key": rng.choice(["", "acme", "bolt", "crate"], n)})
+        want, last = list(range(n)), {}
+        for i, row in enumerate(ev.itertuples()):
+            if not row.company_key:
+                continue
+            prev = last.get((row.type, row.company_key))
+            if prev is not None and (row.date - prev[0]).days <= trajectories.SAME_EVENT_DAYS:
+                want[i] = prev[1]
+            last[(row.type, row.company_key)] = (row.date, want[i])
+        assert list(trajectories._report_chains(ev)) == want
 
 
 def test_attribution_needs_the_topic_in_the_lead_the_sentence_or_often():

@@ -115,6 +115,10 @@ def person_words(text: str) -> set[str]:
     return out
 
 
+_POSSESSIVE_END = re.compile(r"(?:'s|’s|')\s*$")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
 def normalise_company(name: str | None) -> str:
     """Normalise a company name for matching and de-duplication.
 
@@ -131,11 +135,11 @@ def normalise_company(name: str | None) -> str:
     if not name:
         return ""
     vocab = name_vocab()
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    s = re.sub(r"(?:'s|’s|')\s*$", "", s.strip())
+    s = name if name.isascii() else "".join(  # accents dropped (NFKD leaves ASCII as it is)
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    s = _POSSESSIVE_END.sub("", s.lower().strip())
     s = s.replace("&", " and ")
-    s = re.sub(r"[^\w\s]", " ", s)
+    s = _PUNCT.sub(" ", s)
     words = s.split()
     if words and words[0] == "the":
         words = words[1:]

@@ -37,15 +37,17 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-import pandas as pd
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from hypecycle.errors import LexiconError
+
+if TYPE_CHECKING:  # pandas only for list_topics: extraction workers need not load it
+    import pandas as pd
 
 __all__ = [
     "anchor_runs",
@@ -242,6 +244,8 @@ def list_topics(paths: Sequence[Path | str] | None = None) -> pd.DataFrame:
             distinct = list(dict.fromkeys(ids))
             rows.append({"topic": topic, "n_terms": len(distinct), "n_patterns": len(ids),
                          "terms": ", ".join(distinct[:8]), "path": str(path)})
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=["topic", "n_terms", "n_patterns", "terms", "path"])
     return frame.sort_values(["topic", "path"], ignore_index=True)
 
