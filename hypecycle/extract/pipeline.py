@@ -457,9 +457,13 @@ def extract_many(
 
 
 def _pooled(it: Iterator[Article], n_process: int, batch_size: int, kwargs: dict[str, Any]) -> Iterator[Extraction]:
+    import multiprocessing
+
     window = 2 * n_process
-    with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker,
-                             initargs=(kwargs, os.getpid())) as pool:
+    # spawned, not forked: a worker starts with only what extraction imports (spaCy, the rules),
+    # not a copy of the writer's pages (pandas, DuckDB and its threads, which fork cannot copy safely)
+    with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker, initargs=(kwargs, os.getpid()),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: deque[Future[list[Extraction]]] = deque()
         while True:
             while len(pending) < window:
