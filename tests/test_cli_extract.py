@@ -78,7 +78,7 @@ def test_ingest_extracts_then_events_and_terms_query_the_store(corpus, run_cli, 
     assert r.returncode == 0, r.stderr
     assert "Nimbusly" in r.stdout and "Fibrecast" not in r.stdout
     r = run_cli("events", "--store", store, "--since", "2012-01-01", "--format", "json")
-    rows = json.loads(r.stdout)  # one JSON document (issue 13)
+    rows = json.loads(r.stdout)  # one JSON document
     assert rows and all(x["date"] >= "2012-01-01" for x in rows)
     assert tuple(rows[0]) == EVENT_COLUMNS
     assert "Nimbusly" not in r.stdout
@@ -107,7 +107,7 @@ def test_extract_store_after_no_extract_matches_ingest_with_extraction(corpus, r
 def test_topics_lists_the_shipped_lexicons(run_cli):
     r = run_cli("topics", "--format", "json")
     assert r.returncode == 0, r.stderr
-    topics = {x["topic"] for x in json.loads(r.stdout)}  # one JSON document (issue 13)
+    topics = {x["topic"] for x in json.loads(r.stdout)}  # one JSON document
     for t in ("ai-infrastructure", "generative-ai", "cloud", "telecom", "dot-com", "big-data", "blockchain",
               "iot", "3d-printing", "cleantech", "electric-vehicles", "social-media", "mobile"):
         assert t in topics
@@ -150,7 +150,7 @@ def test_extract_survives_empty_garbage_and_huge_texts(make_corpus, run_cli, tmp
 def _burst_corpus(seed: int) -> list[dict]:
     """Monthly articles 2008-2013; 'quantum annealing' appears only from 2012-03 on."""
     rng = random.Random(seed)
-    # "software": the articles are technology news, where emerging terms are looked for (issue 13)
+    # "software": the articles are technology news, where emerging terms are looked for
     words = "market company shares bank growth deal report quarter price energy software".split()
     recs = []
     for month in range(72):

@@ -104,7 +104,7 @@ def test_strict_makes_a_reject_fail(mixed_file, make_corpus, tmp_path, store_row
 
 def test_many_rejects_are_summarised(tmp_path, run_cli):
     p = tmp_path / "bad.jsonl"
-    # one good record among them: a file with none is reported once, at the file level (issue 13)
+    # one good record among them: a file with none is reported once, at the file level
     p.write_text("".join(f'{{"id": "x{i}", "title": "t"}}\n' for i in range(25)) + json.dumps(GOOD[0]) + "\n")
     proc = run_cli("ingest", p, "--store", tmp_path / "s.duckdb", "--no-extract")
     assert proc.returncode == 0
@@ -135,7 +135,7 @@ def test_usage_errors_exit_2(case, make_corpus, tmp_path, run_cli):
     assert proc.returncode == 2, (proc.returncode, proc.stderr)
     no_traceback(proc)
     line = error_line(proc)
-    assert proc.stderr.strip() == line  # one line, nothing else (argparse's errors too, issue 13)
+    assert proc.stderr.strip() == line  # one line, nothing else (argparse's errors too)
     assert line.startswith("hypecycle: error: [HC001]") or case == "extension"
 
 
@@ -203,9 +203,9 @@ def test_stats_command(make_corpus, tmp_path, run_cli):
     assert "wire" in proc.stdout and "2006-10" in proc.stdout and "1996-01" in proc.stdout
 
     as_json = run_cli("stats", "--store", store, "--format", "json", "--by", "year")
-    doc = json.loads(as_json.stdout)  # one JSON document (issue 13)
+    doc = json.loads(as_json.stdout)  # one JSON document
     assert doc["articles"] == 3 and doc["first_date"] == "1996-01-01"
-    rows = doc["periods"]  # every year of the range, zeros where none (issue 13)
+    rows = doc["periods"]  # every year of the range, zeros where none
     assert [r["period"] for r in rows] == [str(y) for y in range(1996, 2007)]
     assert rows[0] == {"source": "wire", "period": "1996", "articles": 1, "duplicates": 0}
     assert rows[-1] == {"source": "wire", "period": "2006", "articles": 2, "duplicates": 0}

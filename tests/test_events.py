@@ -586,6 +586,7 @@ def test_company_name_boundaries(text: str, names: list) -> None:
     assert [c.text for c in sent.cands] == names
 
 
+# -- what only reads like an event (withdrawn, negated, a lookalike), and whose event it is -------------
 @pytest.mark.parametrize(
     "rule,text,title,type_",
     [
@@ -632,7 +633,7 @@ def test_company_name_boundaries(text: str, names: list) -> None:
          "$2 billion.", "", "acquisition"),
     ],
 )
-def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, type_: str) -> None:
+def test_lookalike_rules_negative(ex: Extractor, rule: str, text: str, title: str, type_: str) -> None:
     assert [e for e in events(ex, text, title) if e.type == type_] == [], rule
 
 
@@ -671,7 +672,7 @@ def test_round5_rules_negative(ex: Extractor, rule: str, text: str, title: str, 
          "$8.2 billion.", "", "acquisition", "NYSE Euronext"),
     ],
 )
-def test_round5_rules_positive(ex: Extractor, rule: str, text: str, title: str, type_: str, company: str) -> None:
+def test_name_rules_positive(ex: Extractor, rule: str, text: str, title: str, type_: str, company: str) -> None:
     found = [normalise_company(e.company) for e in events(ex, text, title) if e.type == type_]
     assert found == [normalise_company(company)], rule
 

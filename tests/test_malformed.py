@@ -121,7 +121,7 @@ def _check(items, good, bad_lines, shown):
     arts = [a for a in items if isinstance(a, Article)]
     rejects = [r for r in items if isinstance(r, Reject)]
     assert {a.id: a.date for a in arts} == good
-    if not good:  # a file without any good record is reported once, at the file level (issue 13)
+    if not good:  # a file without any good record is reported once, at the file level
         assert len(rejects) == 1 and rejects[0].location == "" and rejects[0].source == shown, rejects
         assert rejects[0].reason.startswith(("no article", "no record", "empty file", "not text")), rejects[0].reason
         return
@@ -151,7 +151,7 @@ def test_ingest_never_raises_and_stores_every_good_record(store_rows, case, batc
         rejects_file = Path(tmp) / "rejects.jsonl"
         summary = ingest_files([str(path)], store, extract=False, batch_size=batch_size,
                                rejects_path=rejects_file)
-        if not good:  # one whole-file reject instead of one per record (issue 13)
+        if not good:  # one whole-file reject instead of one per record
             assert summary.read == summary.rejected == 1 and summary.ingested == 0
             assert [r[0] for r in store_rows(store, "SELECT location FROM rejects")] == [""]
             return

@@ -74,7 +74,7 @@ def test_duplicates_within_one_file_first_copy_kept(make_corpus, store_path, bat
             recs.append({"id": f"{'ABC'[j]}{i}", "date": "2006-10-20", "title": f"t{j}{i}",
                          "text": t if i == 0 else t.lower()})
     recs.append(dict(recs[0]))  # the very same record twice
-    # B and C differ from A by two words: near-duplicates (issue 13); this test is about exact copies
+    # B and C differ from A by two words: near-duplicates (test_neardup.py); this test is about exact copies
     summary = ingest(make_corpus("d.jsonl", recs), store_path, batch_size=batch_size, near_threshold=0)
     assert summary.ingested == 3 and summary.duplicates == len(recs) - 3
     assert {r[0] for r in store_rows(store_path, "SELECT id FROM articles")} == {"A0", "B0", "C0"}
@@ -124,7 +124,7 @@ def test_stats(make_corpus, store_path):
     assert header["ingestion runs"] == 1
     assert header["articles extracted"] == 0 and header["events"] == 0
     assert list(frame.columns) == ["source", "period", "articles", "duplicates"]
-    assert frame.to_dict("records") == [  # every period of the range for each source (issue 13)
+    assert frame.to_dict("records") == [  # every period of the range for each source
         {"source": "paper", "period": "2006-10", "articles": 0, "duplicates": 0},
         {"source": "paper", "period": "2006-11", "articles": 1, "duplicates": 0},
         {"source": "wire", "period": "2006-10", "articles": 2, "duplicates": 1},
@@ -153,10 +153,10 @@ def test_term_counts(make_corpus, store_path):
     assert list(q.columns) == ["period", "term", "docs", "total_docs", "share"]
     got = {(r.period, r.term): (r.docs, r.total_docs) for r in q.itertuples()}
     assert got == {("2008Q1", "cloud computing"): (2, 3), ("2008Q2", "cloud computing"): (1, 2),
-                   ("2008Q1", "IPO"): (0, 3), ("2008Q2", "IPO"): (2, 2)}  # "ipos": the plural (issue 13)
+                   ("2008Q1", "IPO"): (0, 3), ("2008Q2", "IPO"): (2, 2)}  # "ipos": the plural
     assert exact["docs"].tolist() == [0, 1]
     assert q.loc[q.period.eq("2008Q1") & q.term.eq("cloud computing"), "share"].item() == pytest.approx(2 / 3)
-    # every month of the range, with zeros (issue 13)
+    # every month of the range, with zeros
     assert m[["period", "docs", "total_docs"]].values.tolist() == [
         ["2008-02", 1, 2], ["2008-03", 0, 0], ["2008-04", 0, 0], ["2008-05", 1, 2]]
 

@@ -140,7 +140,7 @@ def test_case_insensitive(topics, nlp):
 def test_ad_hoc_terms(nlp):
     matcher = TopicMatcher(nlp, paths=[], terms=["quantum computing", "Neuromorphic  chip"])
     got = count(matcher, nlp, "Quantum computing beat neuromorphic chips; quantum-computing again.")
-    # the plural of the last word counts too (issue 13), unless exact
+    # the plural of the last word counts too, unless exact
     assert got == {TERMS_TOPIC: {"quantum computing": 2, "Neuromorphic chip": 1}}
     exact = TopicMatcher(nlp, paths=[], terms=["quantum computing", "Neuromorphic  chip"], exact=True)
     got = count(exact, nlp, "Quantum computing beat neuromorphic chips; quantum-computing again.")

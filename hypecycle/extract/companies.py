@@ -18,7 +18,13 @@ from functools import lru_cache
 from typing import Sequence
 
 from hypecycle.errors import LexiconError
-from hypecycle.extract.resources import compile_regex, load_json, load_words, word_set
+from hypecycle.extract.resources import (
+    compile_regex,
+    load_json,
+    load_words,
+    pattern,
+    word_set,
+)
 
 #: Lower-case words that may follow an object name without making it a modifier
 #: ("buy Foo for $1bn", "Foo said"); any other lower-case word after a name means the
@@ -35,11 +41,7 @@ _POSS = word_set("companies", "poss")
 #: After a sentence-initial word, a reporting verb, comma or possessive makes it a name ("Target said",
 #: "Tidy, a cleaning startup", "Slide's round").
 _SAID = word_set("companies", "said")
-PRONOUN_RE = re.compile(
-    r"^(?:it|itself|the (?:\w+[ -])?(?:company|startup|start-up|firm|group|business|carrier|bank|lender|"
-    r"retailer|automaker|carmaker|maker|chipmaker|airline|insurer|operator|provider|developer|manufacturer|"
-    r"producer|outfit|unicorn|platform|brand|chain|publisher|miner|utility|conglomerate|target))$"
-)
+PRONOUN_RE = pattern("companies", "pronoun")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
 """Rule-based event frames: one sentence in, funding/ipo/acquisition/bankruptcy/shutdown/
 layoff drafts out.
 
-Triggers, status cues, negation cues and money-role cues are data (``triggers.json``).
+Triggers, status cues, negation cues and money-role cues are data (``triggers.json``), and
+so are the other English words and phrases the rules match (``patterns.json``, one entry per
+``_NAME`` below, with why it is there).
 Each trigger has a *role* that says where the company stands relative to it (see the
 file's ``_about``); :class:`hypecycle.extract.companies.Sent` does the name searches.
 """
@@ -17,41 +19,34 @@ from typing import Any, Callable, Sequence
 from hypecycle.errors import LexiconError
 from hypecycle.extract.companies import Cand, Sent
 from hypecycle.extract.money import Money, money_parser
-from hypecycle.extract.resources import compile_regex, load_json, word_map, word_set
+from hypecycle.extract.resources import (
+    compile_regex,
+    load_json,
+    pattern,
+    patterns,
+    word_map,
+    word_set,
+)
 
 _PAST_IRREGULAR = word_set("events", "past_irregular")
 _NUMBER_WORDS = word_map("events", "number_words")
-_COUNT_RE = re.compile(
-    r"(?<![\w.$€£])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)(?:\s+(million|thousand))?(?!\s*(?:%|percent|per cent|pct))"
-    r"(?![\w,.]\d)"
-)
-_JOB_NOUN = re.compile(r"\b(?:jobs|positions|employees|workers|staff(?:ers)?|roles|people|posts|personnel|layoffs|"
-                       r"job cuts|engineers|managers|redundancies|workforce)\b")
+_COUNT_RE = pattern("events", "count")
+_JOB_NOUN = pattern("events", "job_noun")
 _DIGIT = re.compile(r"\d")
-_SHARE_RE = re.compile(r"(?:%|percent|per cent|a third|a quarter|half|a fifth|a tenth) of (?:its |the |their )?"
-                       r"(?:global |total |entire |worldwide )?(?:workforce|staff|employees|headcount|workers|jobs)"
-                       r"|(?:workforce|staff|headcount|payroll) by (?:about |around |roughly |some |nearly |up to )?"
-                       r"(?:\d[\d.]*\s?(?:%|percent|per cent)|a third|a quarter|half|a fifth|a tenth)")
-_FUNDING_NOUN = re.compile(r"\b(?:funding|financing|round|investment|series [a-z]|seed|backing|venture capital|"
-                           r"capital from|from investors|led by|co-led by|valuation|growth equity)\b")
+_SHARE_RE = pattern("events", "share")
+_FUNDING_NOUN = pattern("events", "funding_noun")
 _FACILITY = word_set("events", "facility")
-_EXCHANGE = re.compile(r"\b(?:nasdaq|nyse|stock exchange|exchange|shares|stock|u\.s\.|hong kong|london|"
-                       r"public|ipo|float|bourse|board|star market)\b")
+_EXCHANGE = pattern("events", "exchange")
 #: Venture context: money raised by a company with no round, investor or venture word in the
 #: sentence is a loan, a share sale or aid as often as equity; such a draft only adds fields.
-VENTURE_CONTEXT = re.compile(r"\b(?:series [a-z]|(?:pre-)?seed|angel|rounds?|(?:co-)?led by|backers?|investors?|venture|"
-                      r"ventures|valuation|valued|valuing|start-?ups?|crowdfunding|accelerator|private equity|"
-                      r"equity (?:funding|financing|investment|stake))\b")
-_STARTUP_WORDS = (r"series [a-z]|(?:pre-)?seed|angel investors?|(?<!joint )venture(?: capital|-backed)?|ventures|start-?ups?|"
-                  r"crowdfunding|accelerator|(?:funding|financing|investment) rounds?|rounds? of (?:funding|financing|investment)")
+VENTURE_CONTEXT = pattern("events", "venture_context")
 #: Words only startup financing uses (stricter than VENTURE_CONTEXT: no "investors", "private equity", "valued").
-STARTUP_CONTEXT = re.compile(rf"\b(?:{_STARTUP_WORDS})\b")
+STARTUP_CONTEXT = pattern("events", "startup_context")
 #: Article-level words that confirm a plain raise as a private round: STARTUP_CONTEXT, or a named
 #: investor ("X is an investor in Y"). "Investors", "valued", "led by", "backers" and "private
 #: equity" alone are everyday business words.
-VENTURE_ARTICLE = re.compile(rf"\b(?:{_STARTUP_WORDS}|(?:is|are|was|were) (?:an |the )?(?:early |lead |existing )?"
-                             r"investors?(?: in)?|investors? (?:include|including|such as))\b")
-_FUND_OBJECT = re.compile(r"(?<!from )(?<!by )\b(?:fund|funds|vehicle|fund-of-funds)\b(?!ing)")
+VENTURE_ARTICLE = pattern("events", "venture_article")
+_FUND_OBJECT = pattern("events", "fund_object")
 
 
 def _fund_closing(text: str) -> bool:
@@ -100,9 +95,12 @@ _QUANT_WORDS = word_set("events", "quant_words")
 _REPORT_VERBS = word_set("events", "report_verbs")
 _HOLDER_NOUNS = word_set("events", "holder_nouns")
 _LIST_WORDS = word_set("events", "list_words")
-_REF_CUES = re.compile(r"\b(?:(?:co-)?led by|headed by|by|from|with participation (?:from|of)|including|includes|"
-                       r"along with|alongside|joined by)\b")
-_CONVERSION = re.compile(r"\s*\(\s*(?:about|around|roughly|approximately|some|nearly)?\s*$")
+_REF_CUES = pattern("events", "ref_cues")
+_CONVERSION = pattern("events", "conversion")
+_ALTERNATIVE = pattern("events", "alternative")
+_REPORTED_BEFORE = pattern("events", "reported_before")
+_NOT_EQUITY = pattern("events", "not_equity")
+_DEAL_MENTION = pattern("events", "deal_mention")
 _MONEY_WORDS = word_set("events", "money_words")
 
 
@@ -411,7 +409,7 @@ class EventRules:
             if not sent.headline and _in_proper_name(sent, tr.t, tr.te):
                 continue  # "National Venture Capital Association", "First Day Motions"
             pre = low[sent.starts[max(0, tr.t - 4)]:tr.start].rsplit(",", 1)[-1] if tr.t > 0 else ""
-            if re.search(r"\b(?:or|nor)\b", pre):  # "not planning to buy a stake or to bid for X"
+            if _ALTERNATIVE.search(pre):  # "not planning to buy a stake or to bid for X"
                 pre = low[sent.starts[max(0, tr.t - 10)]:tr.start].rsplit(",", 1)[-1]
             opposed = False
             if self.neg_before.search(pre):
@@ -469,7 +467,7 @@ class EventRules:
         for m in self.background.finditer(low, a, max(a, b)):
             g = m.group(0)
             if g.startswith("had"):
-                if re.search(r"\b(?:said|says|announced|confirmed|told)\b(?:\W+\w+){0,3}\W*$", low[max(0, m.start() - 40):m.start()]):
+                if _REPORTED_BEFORE.search(low[max(0, m.start() - 40):m.start()]):
                     continue
                 if m.start() > tr.start:
                     continue
@@ -645,10 +643,7 @@ class EventRules:
             window = low[tr.end: sent.ends[hi - 1] if hi > 0 else len(low)]
             if self.lookalike.search(low, sent.starts[max(0, t - 12)], tr.start):
                 return None  # "priced an offering of common shares, raising $3.5 billion", "DIP financing"
-            if re.search(r"\b(?:ipo|initial public offering|listing|flotation|bonds?|notes offering|debt offering|"
-                         r"rights (?:issue|offering)|share (?:sale|offering|issue)|stock (?:sale|offering)|"
-                         r"secondary offering|contracts?|stake sale|grant from the|debtor-in-possession|dip|"
-                         r"public offering|offering of|follow-ons?|common shares|new shares)\b", window):
+            if _NOT_EQUITY.search(window):
                 return None
             if _fund_closing(sent.text[tr.end: sent.ends[hi - 1] if hi > 0 else len(low)]):
                 return None
@@ -663,7 +658,7 @@ class EventRules:
             if val is None:
                 val = next((m for m, *_r, r in money if r == "valuation"), None)
             if typ == "acquisition":
-                amount = val if val is not None and amount is None and re.search(r"deal|transaction|offer|bid", low) else amount
+                amount = val if val is not None and amount is None and _DEAL_MENTION.search(low) else amount
             elif val is not None:
                 d.valuation, d.valuation_currency = val.amount, val.currency
         if amount is not None and typ == "funding":
@@ -803,12 +798,8 @@ class EventRules:
 _CONTEXT_PREP = word_set("events", "context_prep")
 _CONTEXT_TO = word_set("events", "context_to")
 _NP_INNER = word_set("events", "np_inner")
-_SPAN_AFTER = re.compile(r"\b(?:a|one|two|three|four|five|six|several|few|\d+) (?:days?|weeks?|months?|years?|decades?) "
-                         r"after (?:reports?|news|word|it|the company)\b"
-                         r"|\b(?:comes?|came|coming)(?: just| only| barely)?(?: (?:a|one|two|three|four|five|six|several|"
-                         r"a few|\d+) (?:days?|weeks?|months?|years?|decades?))? after\b")
-_DURATION_AFTER = re.compile(r"\b(?:(?:just|only|barely|less than|more than|nearly|almost|about|some) )?(?:(?:a|one|two|three|"
-                             r"four|five|six|several|a few|few|\d+) )?(?:days|weeks?|months?|years?|decades?) after\b")  # not "a day after"
+_SPAN_AFTER = pattern("events", "span_after")
+_DURATION_AFTER = pattern("events", "duration_after")  # not "a day after"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -864,8 +855,7 @@ def _in_apposition(sent: Sent, tr: _Trig) -> bool:
     return j < len(lows) - 2 and lows[j] == "," and lows[j + 1] not in ("and", "but")
 
 
-_TIMELINE = re.compile(r"^\W*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?:\d{1,2},?\s+)?)?"
-                       r"(?:19|20)\d\d\s*(?:-+|–|—|:)\s")
+_TIMELINE = pattern("events", "timeline")
 
 
 def _in_context_phrase(sent: Sent, tr: _Trig, year: int | None) -> bool:
@@ -901,7 +891,7 @@ def _in_context_phrase(sent: Sent, tr: _Trig, year: int | None) -> bool:
 
 
 _INDEFINITE = word_set("events", "indefinite")
-_MODAL_AFTER = re.compile(r"(?:(?!\b(?:that|which)\b)[^,;:.]){0,80}?\b(?:would|could|might|may|can)\b")  # not "an IPO that could raise"
+_MODAL_AFTER = pattern("events", "modal_after")  # not "an IPO that could raise"
 
 
 def _hypothetical_noun(sent: Sent, low: str, tr: _Trig) -> bool:
@@ -921,18 +911,10 @@ def _hypothetical_noun(sent: Sent, low: str, tr: _Trig) -> bool:
 
 
 #: Words that make an IPO or bankruptcy noun news: the filing, pricing, plan or entry itself.
-_NOUN_NEWS = {
-    "ipo": re.compile(r"\b(?:fil(?:e|es|ed|ing)|pric(?:e|es|ed|ing)|plan(?:s|ned|ning)?|intend\w*|prepar\w*|seek\w*|"
-                      r"sought|launch\w*|hir(?:e|es|ed|ing)|mandat\w*|set to|aim\w*|eye\w*|float\w*|list(?:s|ed|ing)?|"
-                      r"debut\w*|rais\w*|sell\w*|sold|go(?:es|ing)? public|went public|trading|expect\w*|"
-                      r"consider\w*|explor\w*|announc\w*|unveil\w*|kick\w* off|start\w*|open\w*|will|to be)\b"),
-    "bankruptcy": re.compile(r"\b(?:fil(?:e|es|ed|ing)|sought|seek\w*|enter\w*|put into|plac\w*|declar\w*|"
-                             r"petition|protection|proceedings?|administration|receivership|liquidation|collaps\w*|"
-                             r"chapter (?:11|7)|went|goes|go into|bankrupt)\b"),
-}
+_NOUN_NEWS = patterns("events", "noun_news")
 
 
-_OPPOSED = re.compile(r"\b(?:against|oppos\w*|reject\w*|block\w*|challeng\w*|fight\w*)\b")
+_OPPOSED = pattern("events", "opposed")
 _DEAL_ADJ = word_set("events", "deal_adj")
 
 
@@ -971,9 +953,7 @@ def _bare_noun(sent: Sent, low: str, tr: _Trig, d: Draft) -> bool:
 
 #: A price stated with no currency sign ("agreed to buy X for about 1 billion in stock", "its 46 billion
 #: acquisition"): some archives lost their "$" signs; such a figure is US dollars.
-_BARE_PRICE = re.compile(r"\b(?:for|at|its|an?)\s+(?:about |around |roughly |nearly |some |more than )?"
-                         r"(\d{1,4}(?:\.\d+)?)\s+(million|billion)\b(?!\s+(?:shares|people|jobs|workers|"
-                         r"customers|users|subscribers|tons|tonnes|barrels|units|square|acres|miles))")
+_BARE_PRICE = pattern("events", "bare_price")
 
 
 def _round_total(sent: Sent, money: list, amount: Money) -> Money:
@@ -1012,8 +992,7 @@ _HOLDING = word_set("events", "holding")
 
 
 _HIRE_VERBS = word_set("events", "hire_verbs")
-_BANK_ROLE = re.compile(r"\bto (?:help )?(?:lead|co-lead|lead-manage|underwrite|lead-underwrite|manage|run|arrange|handle|"
-                        r"coordinate|advise on)\b")
+_BANK_ROLE = pattern("events", "bank_role")
 
 
 def _issuer_not_bank(sent: Sent, low: str, c: Cand, t: int, subj) -> Any:
@@ -1042,7 +1021,7 @@ def _past_place_based(sent: Sent, c: Cand) -> Cand:
     return c
 
 
-_STAKE_AFTER_POSS = re.compile(r"^(\d+(?:\.\d+)?) ?(?:%|percent|per cent|pct) (?:stake|holding|interest) (?:in|of)$")
+_STAKE_AFTER_POSS = pattern("events", "stake_after_possessive")
 
 
 def _owned_target(sent: Sent, owner: Cand) -> Cand | str | None:

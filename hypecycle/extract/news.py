@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from hypecycle.errors import LexiconError
+from hypecycle.extract.resources import pattern
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "news_model.json"
@@ -26,18 +27,13 @@ EVENT_TYPES = ("funding", "ipo", "acquisition", "bankruptcy", "shutdown", "layof
 STATUSES = ("announced", "completed", "talks", "planned", "filed", "priced")
 
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
-_PAST = re.compile(r"\b(?:last (?:year|month|week)|earlier this|previously|ago|in (?:january|february|march|april|may|"
-                   r"june|july|august|september|october|november|december)|had (?:agreed|acquired|bought|filed|"
-                   r"raised|announced|cut)|since)\b")
-_MODAL = re.compile(r"\b(?:would|could|might|may|consider\w*|explor\w*|possible|potential|if)\b")
-_FUTURE = re.compile(r"\b(?:will|plans?|planned|planning|intends?|expects?|expected|aims?|seeks?|to be)\b")
-_NOW = re.compile(r"\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|today|yesterday|"
-                  r"this week|said|says|announced|agreed)\b")
-_SOURCES = re.compile(r"\b(?:sources?|people familiar|person familiar|according to|reported|report)\b")
-_NEGATION = re.compile(r"\b(?:not|no|denied|denies|deny|rejected|rejects|ruled out|never|without|collapsed|"
-                       r"abandoned|withdrew|called off|scrapped)\b")
-_AGGREGATE = re.compile(r"\b(?:deals|companies|firms|banks|ipos|acquisitions|rounds|bankruptcies|including|such as|"
-                        r"among them|so far this year|record)\b")
+_PAST = pattern("news", "past")
+_MODAL = pattern("news", "modal")
+_FUTURE = pattern("news", "future")
+_NOW = pattern("news", "now")
+_SOURCES = pattern("news", "sources")
+_NEGATION = pattern("news", "negation")
+_AGGREGATE = pattern("news", "aggregate")
 
 
 def _word(name: str) -> str:

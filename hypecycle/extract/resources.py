@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -105,3 +105,83 @@ def _word_entry(group: str, name: str) -> Any:
     except (KeyError, TypeError) as exc:
         raise LexiconError(f"words.json: no list {group}.{name}; expected it in the shipped data "
                            "(reinstall hypecycle).") from exc
+
+
+#: The file of the English regular expressions (see its ``_about`` and ``_syntax``).
+PATTERNS_FILE = "patterns.json"
+#: A shared alternation spliced into a pattern: ``(?&name)`` names an entry of ``parts``.
+#: Python's ``re`` has no ``(?&`` construct (it is an error there), so the placeholder never
+#: means anything else in a valid pattern; an escaped ``\(?&`` is left alone.
+PART_RE = re.compile(r"(?<!\\)\(\?&(\w+)\)")
+
+
+def pattern(group: str, name: str, flags: int = 0) -> re.Pattern[str]:
+    """The English regular expression ``name`` of ``group`` in ``patterns.json``, compiled.
+
+    Raises
+    ------
+    LexiconError
+        If the entry is missing or malformed, names an unknown part, or does not compile;
+        the message names the file and the entry.
+    """
+    return _pattern(group, name, flags)
+
+
+def patterns(group: str, name: str, flags: int = 0) -> dict[str, re.Pattern[str]]:
+    """The per-key table ``name`` of ``group`` in ``patterns.json`` (one pattern per event
+    type, in file order), compiled; errors as for :func:`pattern`."""
+    return dict(_patterns(group, name, flags))
+
+
+@cache
+def _pattern(group: str, name: str, flags: int) -> re.Pattern[str]:
+    where = f"{group}.{name}"
+    entry = _pattern_entry(group, name)
+    if "pattern" not in entry:
+        raise LexiconError(f"{PATTERNS_FILE}: {where} has no 'pattern'; fix the file.")
+    return _compile_entry(entry["pattern"], where, flags)
+
+
+@cache
+def _patterns(group: str, name: str, flags: int) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    where = f"{group}.{name}"
+    table = _pattern_entry(group, name).get("patterns")
+    if not isinstance(table, dict) or not table:
+        raise LexiconError(f"{PATTERNS_FILE}: {where} must have 'patterns', an object of patterns; fix the file.")
+    return tuple((key, _compile_entry(rx, f"{where}.{key}", flags)) for key, rx in table.items())
+
+
+def _pattern_entry(group: str, name: str) -> dict[str, Any]:
+    try:
+        entry = load_json(PATTERNS_FILE)[group][name]
+    except (KeyError, TypeError) as exc:
+        raise LexiconError(f"{PATTERNS_FILE}: no pattern {group}.{name}; expected it in the shipped data "
+                           "(reinstall hypecycle).") from exc
+    if not isinstance(entry, dict):
+        raise LexiconError(f"{PATTERNS_FILE}: {group}.{name} must be an object with a 'pattern'; fix the file.")
+    return entry
+
+
+def _text_of(value: Any, where: str) -> str:
+    """A pattern as written in the file: a string, or a list of strings joined with nothing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    raise LexiconError(f"{PATTERNS_FILE}: {where} must be a string or a list of strings; fix the file.")
+
+
+def _compile_entry(value: Any, where: str, flags: int) -> re.Pattern[str]:
+    parts = load_json(PATTERNS_FILE).get("parts", {})
+
+    def splice(m: re.Match[str]) -> str:
+        part = parts.get(m.group(1)) if isinstance(parts, dict) else None
+        if not isinstance(part, dict) or "pattern" not in part:
+            raise LexiconError(f"{PATTERNS_FILE}: {where} uses (?&{m.group(1)}), which is not in 'parts'; "
+                               "fix the file.")
+        text = _text_of(part["pattern"], f"parts.{m.group(1)}")
+        if PART_RE.search(text):
+            raise LexiconError(f"{PATTERNS_FILE}: parts.{m.group(1)} uses a placeholder; parts cannot nest.")
+        return text
+
+    return compile_regex(PART_RE.sub(splice, _text_of(value, where)), f"{PATTERNS_FILE} {where}", flags)

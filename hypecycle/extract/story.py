@@ -16,6 +16,7 @@ from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, ga
                                          person_words, same_company)
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT
 from hypecycle.extract.news import exact_event
+from hypecycle.extract.resources import pattern, patterns
 from hypecycle.extract.sentences import LEAD as _LEAD
 from hypecycle.extract.sentences import split_sentences
 from hypecycle.schema import Event
@@ -25,12 +26,14 @@ _TICKER = re.compile(
     rf"(?:\s*,\s*{RIC_BASE}\.[A-Z]{{1,3}})*\s*\)"
     rf"|(?<=[a-z.)] )(?![A-Z]\.[A-Z]\.){RIC_BASE}\.(?:{RIC_EXCHANGES})\b"  # not "U.S.", "U.N.", "N.J."
 )
-_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,/'-]{1,60}\s*\((?:Reuters|AP|AFP|Bloomberg|IFR|Reuters Breakingviews)[^)]*\)\s*-+\s*")
-_SINCE_CLAUSE = re.compile(r"\bsince (?:going|its|it|their|they|emerging|being|the)\b[^,.;:]*")
-_NEWS_ANCHOR = re.compile(r"\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|today|yesterday|"
-                          r"this week|separately|meanwhile|in a separate)\b|^\W*(?:also|elsewhere)\b")
-_JOINED = re.compile(r"\b(?:also )?(?:participated|joined in|took part|chipped in|invested as well)\b")
-_TRIGGER_HINT = re.compile(r"valu|worth|post-money|led|round|invest|particip|backer|rais|proceeds|took part|joined")
+_DATELINE = pattern("story", "dateline")
+_SINCE_CLAUSE = pattern("story", "since_clause")
+_NEWS_ANCHOR = pattern("story", "news_anchor")
+_JOINED = pattern("story", "joined")
+_TRIGGER_HINT = pattern("story", "trigger_hint")
+_RUNNING_TOTAL = pattern("story", "running_total")
+_IPO_AMOUNT_CUE = pattern("story", "ipo_amount_cue")
+_INVESTOR_CUE = pattern("story", "investor_cue")
 
 
 class StoryReader:
@@ -159,7 +162,7 @@ class StoryReader:
                     continue  # checked on the raw text before the sentence is parsed
                 sent = state.sent(si)
                 low = sent.text.lower().lstrip()
-                if re.search(r"\b(?:to date|so far|in total|since (?:its|it was|19|20))\b", low):
+                if _RUNNING_TOTAL.search(low):
                     continue
                 for m, ms, _e, role in self.rules.money_roles(sent, low):
                     if (role == "plain" or role == "valuation" and d.type == "acquisition") \
@@ -342,7 +345,7 @@ class StoryReader:
         if d.type == "ipo" and d.amount is None:
             for m, ms, _e, role in self.rules.money_roles(sent, low):
                 before = " ".join(sent.lows[max(0, ms - 3):ms])
-                if role == "plain" and re.search(r"\b(?:rais\w*|proceeds|offering|ipo|worth)\b", before):
+                if role == "plain" and _IPO_AMOUNT_CUE.search(before):
                     d.amount, d.currency = m.amount, m.currency
                     break
         if d.type == "funding":
@@ -352,7 +355,7 @@ class StoryReader:
                     for x in self.rules._conj_names(sent, c):  # noqa: SLF001
                         if x not in d.investors and x.lower() != d.company.lower():
                             d.investors.append(x)
-            for m in re.finditer(r"\b(?:(?:co-)?led|participat\w*|joined|backers|investors)\b", low):
+            for m in _INVESTOR_CUE.finditer(low):
                 for x in self.rules._ref_investors(sent, low, _Fake(m.start(), m.end())):  # noqa: SLF001
                     if x not in d.investors and x.lower() != d.company.lower():
                         d.investors.append(x)
@@ -420,35 +423,20 @@ class StoryReader:
 
 
 #: Words just before an event's amount in a sentence that refers back to the event.
-_AMOUNT_CUE = {
-    "ipo": re.compile(r"\b(?:rais\w*|proceeds|offering|ipo|listing)\b"),
-    "funding": re.compile(r"\b(?:rais\w*|totals?|totaling|totalling|of|brings|was|is)\b"),
-    "acquisition": re.compile(r"\b(?:valued at|worth|value of|price of|for|pay|paying|totals?)\b"),
-}
-_DEAL_WORDS = r"(?:deal|offer|bid|takeover|acquisition|buyout|purchase|merger|transaction)"
-_DEAL_NOUN = re.compile(rf"\b{_DEAL_WORDS}\b")
+_AMOUNT_CUE = patterns("story", "amount_cue")
+_DEAL_NOUN = pattern("story", "deal_noun")
 #: a definite reference to the deal: "the deal", "the $4.1 billion all-cash offer"
-_DEAL_REF = re.compile(rf"\b(?:the|this|its|their) (?:[$€£¥\w.,-]+ ){{0,5}}?{_DEAL_WORDS}\b")
+_DEAL_REF = pattern("story", "deal_ref")
 #: money written as the deal's size: "$147 billion offer", "$2 billion all-cash takeover bid"
-_DEAL_AFTER_MONEY = re.compile(rf"^(?:[\w-]+ ){{0,4}}?{_DEAL_WORDS}\b")
+_DEAL_AFTER_MONEY = pattern("story", "deal_after_money")
 #: "a takeover bid of about $2 billion", "a deal worth $1.2 billion", "the offer values X at $Y"
-_DEAL_BEFORE_MONEY = re.compile(rf"\b{_DEAL_WORDS}(?: \w+){{0,3}}? (?:of|worth|valued at|valuing [\w ]{{1,30}} at|"
-                                r"values [\w ]{1,30} at)(?: about| around| roughly| nearly| some| more than| up to| almost)?$")
+_DEAL_BEFORE_MONEY = pattern("story", "deal_before_money")
 #: A sentence opening that refers back to the event (or its company) of the sentence before.
-_BACK_REF = {
-    "ipo": re.compile(r"(?:the|its) (?:[\w,-]+ ){0,4}?(?:company|offering|ipo|listing|flotation|firm|startup|start-up)\b|it\b"),
-    "funding": re.compile(r"(?:the|this) (?:[\w-]+ )?(?:round|financing|funding|investment)\b"),
-    "acquisition": re.compile(r"(?:the|this) (?:[\w-]+ )?(?:deal|transaction|acquisition|purchase|takeover|offer|bid)\b"),
-}
+_BACK_REF = patterns("story", "back_ref")
 #: A headline of a company raising money: "X raises $7.2M", "X raised €5 million to ...".
-_HEADLINE_RAISE = re.compile(r"\brais(?:es|ed|ing|e) (?:a |an )?(?:about |nearly |over |more than |another )?"
-                             r"(?:[$€£¥₹]|(?:us|c|a|hk|s)\$|rs\.? ?)?\d[\d.,]*\s?(?:k|m|mn|bn|b|million|billion)?\b"
-                             r"(?! (?:in|of) (?:debt|bonds?|loans?|notes|shares|stock))")
+_HEADLINE_RAISE = pattern("story", "headline_raise")
 #: What a listed company or a lender raises money with, or raising a price or a bid.
-_PUBLIC_MONEY = re.compile(r"\b(?:bonds?|notes? (?:sale|offering)|debt|loans?|credit (?:line|facility)|shares|stock|"
-                           r"offering|ipo|rights issue|placement|dividend|bid|offer|prices?|forecast|outlook|guidance|"
-                           r"stake|listed|nasdaq|nyse|exchange|fund (?:closes|closed|close)|donations?|charity|"
-                           r"grants?|government|city|state)\b")
+_PUBLIC_MONEY = pattern("story", "public_money")
 
 
 _TICKER_CODE = rf"(?![A-Z]\.[A-Z]\.){RIC_BASE}\.(?:{RIC_EXCHANGES})(?![.\w])"  # "FOO.N", not "U.S."

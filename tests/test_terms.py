@@ -1,4 +1,4 @@
-"""Issue 13: terms and lexicon phrases match their regular inflections (unless --exact),
+"""Terms and lexicon phrases match their regular inflections (unless --exact),
 one place builds the forms for `terms`, the matcher and the trajectories' prefilter, and
 every per-period output lists every period of the range with zeros."""
 

@@ -1,4 +1,4 @@
-"""Issue 13, emerging terms: a sustained rise outranks a one-quarter news spike.
+"""Emerging terms: a sustained rise outranks a one-quarter news spike.
 
 Seeded synthetic counts carry the truth: a technology term whose share rises gradually over
 years from few articles (about 50 in all, as "cloud computing" in Reuters titles and leads),
@@ -59,7 +59,7 @@ def test_gradual_rise_outranks_news_spikes(seed):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_kleinberg_weight_prefers_the_spike(seed):
-    """The old ranking fails the issue: the one-quarter spike outweighs the gradual rise."""
+    """Kleinberg's weight alone ranks the one-quarter spike above the gradual rise."""
     counts, _ = quarterly(seed)
     bursts = emerging_terms(counts)["term"].tolist()
     assert "spike" in bursts

@@ -1,4 +1,4 @@
-"""Issue 13: every command's ``--format json`` is ONE valid JSON document (parsed here with
+"""Output formats: every command's ``--format json`` is ONE valid JSON document (parsed here with
 json.loads), with ISO dates, lists as lists and the JSON Schema's field names; ``--format
 jsonl`` streams one object a line. Real subprocesses on a small extracted store."""
 

@@ -1,4 +1,4 @@
-"""Issue 13, what a new user hit: whole-file failures, folders of any supported type, fixed
+"""What a new user hits with inputs: whole-file failures, folders of any supported type, fixed
 choices, one-line coded usage errors, store errors that say what to do. Real subprocesses."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13: near-duplicate stories (a rewritten lead, an appended paragraph) are linked to
+"""Near-duplicate stories (a rewritten lead, an appended paragraph) are linked to
 their original in `duplicates` with their similarity, not stored twice, and their events are
 not counted twice; MinHash + LSH (datasketch) over a window of recent days."""
 
