@@ -1087,17 +1087,18 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
                            "acquirer": _str(row.acquirer), "article_id": row.article_id, "title": row.title,
                            "reports": int(row.reports), "evidence": _str(row.evidence)})
     articles = []
-    recent_start = f["start"].iloc[max(0, end - 3)]
     if traj.articles is not None:  # counted by a scan: the trajectory holds its articles
-        arts = traj.articles
-        recent = arts[arts["date"] >= recent_start] if len(arts) else arts
-    else:  # a stored topic: its articles stay in the store, read for the window alone
-        arts = None
-        recent = queries.topic_articles(store, traj.spec["topic"], since=recent_start, until=traj.as_of)
-    if len(recent) < n_articles and arts is None:
-        arts = queries.topic_articles(store, traj.spec["topic"], since=f["start"].iloc[0], until=traj.as_of)
-    if len(recent) or (arts is not None and len(arts)):
-        pool = recent if len(recent) >= n_articles else arts
+
+        def since(day):
+            return traj.articles[traj.articles["date"] >= day] if len(traj.articles) else traj.articles
+    else:  # a stored topic: its articles stay in the store and are read for the window shown
+
+        def since(day):
+            return queries.topic_articles(store, traj.spec["topic"], since=day, until=traj.as_of)
+    pool = since(f["start"].iloc[max(0, end - 3)])
+    if len(pool) < n_articles:
+        pool = since(f["start"].iloc[0])
+    if len(pool):
         pool = pool.assign(_score=pool["lead"].fillna(0).astype(float) * 3 + pool["mentions"])
         top = pool.sort_values(["_score", "date"], ascending=[False, False]).head(n_articles)
         heads = queries.article_heads(store, list(top["article_id"]))

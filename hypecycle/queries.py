@@ -71,20 +71,28 @@ def period_totals(store: Store, axis: pd.PeriodIndex, *, until: dt.date | None =
     return periods.reindex(frame, axis)
 
 
-def _topic_articles_sql(since: dt.date | None, until: dt.date | None) -> tuple[str, list]:
-    """SQL of a stored topic's article-level rows (:data:`ARTICLE_COLUMNS`); its first
-    parameter is the topic."""
+def _topic_mentions_sql(since: dt.date | None, until: dt.date | None) -> tuple[str, list]:
+    """SQL of a stored topic's articles with their ``mentions`` and ``lead`` (``NULL`` when
+    any of its mention rows predates schema version 2); its first parameter is the topic."""
     clause, params = _until_clause(until, "m.date")
     if since is not None:
         clause += " AND m.date >= ?"
         params.append(since)
     return f"""
         SELECT m.article_id, m.date, sum(m.count)::BIGINT AS mentions,
-               CASE WHEN count(m.lead) = count(*) THEN sum(m.lead)::BIGINT END AS lead,
-               any_value(coalesce(x.hype, 0))::BIGINT AS hype, any_value(coalesce(x.skeptic, 0))::BIGINT AS skeptic
-        FROM mentions m LEFT JOIN extracted x ON x.article_id = m.article_id
-        WHERE m.topic = ?{clause}
+               CASE WHEN count(m.lead) = count(*) THEN sum(m.lead)::BIGINT END AS lead
+        FROM mentions m WHERE m.topic = ?{clause}
         GROUP BY m.article_id, m.date""", params
+
+
+def _topic_articles_sql(since: dt.date | None, until: dt.date | None) -> tuple[str, list]:
+    """SQL of a stored topic's article-level rows (:data:`ARTICLE_COLUMNS`); its first
+    parameter is the topic."""
+    sql, params = _topic_mentions_sql(since, until)
+    return f"""
+        SELECT t.article_id, t.date, t.mentions, t.lead,
+               coalesce(x.hype, 0)::BIGINT AS hype, coalesce(x.skeptic, 0)::BIGINT AS skeptic
+        FROM ({sql}) t LEFT JOIN extracted x ON x.article_id = t.article_id""", params
 
 
 def topic_articles(store: Store, topic: str, *, until: dt.date | None = None,
@@ -98,7 +106,7 @@ def topic_articles(store: Store, topic: str, *, until: dt.date | None = None,
     the whole article).
     """
     sql, params = _topic_articles_sql(since, until)
-    frame = store.con.execute(f"{sql} ORDER BY m.date, m.article_id", [topic, *params]).df()
+    frame = store.con.execute(f"{sql} ORDER BY t.date, t.article_id", [topic, *params]).df()
     return _typed_articles(frame)
 
 
@@ -240,10 +248,7 @@ def topic_events(store: Store, topic: str, *, often: int, until: dt.date | None 
     Returns the frame and the number of the topic's events extracted before schema version
     2 (no topics per sentence: attributed by title, lead and mention count only).
     """
-    clause, params = _until_clause(until, "m.date")
-    topic_arts = f"""
-        SELECT m.article_id, sum(m.count) AS mentions, CASE WHEN count(m.lead) = count(*) THEN sum(m.lead) END AS lead
-        FROM mentions m WHERE m.topic = ?{clause} GROUP BY m.article_id"""
+    topic_arts, params = _topic_mentions_sql(None, until)
     eclause, eparams = _until_clause(until, "e.date")
     unknown = 0
     if store.con.execute("SELECT count(*) FROM events WHERE topics IS NULL").fetchall()[0][0]:  # an old store
@@ -331,5 +336,5 @@ def _axis_freq(axis: pd.PeriodIndex) -> str:
 
 __all__ = ["ARTICLE_COLUMNS", "COMPANY_PATTERN", "DAY_COLUMNS", "EVENT_READ_COLUMNS", "TOPIC_EVENT_COLUMNS",
            "TOTAL_COLUMNS", "article_heads", "articles_frame", "candidate_texts", "companies_named", "date_range",
-           "days_of", "event_texts", "events_of", "period_totals", "phrase_pattern", "stored_topics", "topic_articles", "topic_companies",
-           "topic_days", "topic_events"]
+           "days_of", "event_texts", "events_of", "period_totals", "phrase_pattern", "stored_topics",
+           "topic_articles", "topic_companies", "topic_days", "topic_events"]
