@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store", type=Path, required=True, help="the whole Reuters store (hypecycle ingest ../shared/corpora/reuters-2006-2013/reuters_20*.jsonl.gz --store news.duckdb)")
     ap.add_argument("--reextract", action="store_true", help="extract the matching articles again with this code")
     ap.add_argument("--news-model", default="auto", help="with --reextract: auto (shipped model) or none (rules)")
+    ap.add_argument("--proposer", default="auto", help="with --reextract: auto (shipped proposer) or none")
     ap.add_argument("--days", type=int, default=20)
     ap.add_argument("--min-round", type=float, default=10e6)
     ap.add_argument("--min-deal", type=float, default=100e6)
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         from hypecycle.extract import Extractor
         from hypecycle.schema import Article
 
-        ex = Extractor(news_model=args.news_model)
+        ex = Extractor(news_model=args.news_model, proposer=args.proposer)
         ids: set[str] = set()
         for ev in reported:
             rows = con.execute("SELECT id FROM articles WHERE date BETWEEN ? AND ? AND (strpos(title, ?) > 0 "
@@ -175,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
                 if e.type in ("funding", "acquisition"):
                     events[(e.type, ea.company_key(e.company)[:1] and ea.company_key(e.company)[0])].append((d, e.company))
         print(f"re-extracted {len(arts)} stored articles naming a reported company in the window "
-              f"({time.perf_counter() - t1:.1f} s, news model: {'yes' if ex.news is not None else 'no'})")
+              f"({time.perf_counter() - t1:.1f} s, news model: {'yes' if ex.news is not None else 'no'}, "
+              f"proposer: {'yes' if ex.proposer is not None else 'no'})")
     else:
         for typ, d, company in con.execute("SELECT type, date, company FROM events WHERE type IN "
                                            "('funding', 'acquisition')").fetchall():
@@ -206,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_hand:
         from hypecycle.extract import Extractor
 
-        ex = Extractor(news_model=args.news_model)
+        ex = Extractor(news_model=args.news_model, proposer=args.proposer)
         print(f"\nhand-annotated recall (benchmarks/extraction_accuracy.py scorer, news model: "
-              f"{'yes' if ex.news is not None else 'no'}):")
+              f"{'yes' if ex.news is not None else 'no'}, proposer: {'yes' if ex.proposer is not None else 'no'}):")
         print(f"{'set':<12}{'funding R':>12}{'(tp/gold)':>12}{'acquisition R':>16}{'(tp/gold)':>12}")
         for s in args.hand_sets.split(","):
             data = ea.load_set(s)

@@ -174,7 +174,10 @@ def evaluate(ex: Extractor, data: list[tuple[Article, list[dict]]]):
     errors: list[tuple] = []
     t0 = time.perf_counter()
     for art, gold in data:
-        pred = [e.to_dict() for e in ex.extract(art).events]
+        x = ex.extract(art)
+        if x.warnings:  # a failure turned into a warning would score as missed events
+            raise SystemExit(f"{art.id}: extraction warned: {'; '.join(x.warnings)}")
+        pred = [e.to_dict() for e in x.events]
         score_article(art.id, gold, pred, (tp, fp, fn, fields, errors))
     return tp, fp, fn, fields, errors, time.perf_counter() - t0
 
@@ -265,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=["odd", "even", "all"], default="all",
                     help="real set only: odd-numbered records (tuning) or even-numbered (held out)")
     ap.add_argument("--errors", action="store_true", help="list misses, false positives and wrong fields")
+    ap.add_argument("--proposer", choices=["auto", "none", "both"], default="auto",
+                    help="with the shipped event proposer (auto), without it (none), or both in turn")
     args = ap.parse_args(argv)
     if args.errors and args.set in (*HELD_OUT, "all"):
         ap.error("--errors is not allowed on the held-out sets (FORMAT.md); pick one of "
@@ -274,12 +279,15 @@ def main(argv: list[str] | None = None) -> int:
     if "real" in data and args.split != "all":
         data["real"] = split_records(data["real"], args.split)
     models = ["blank", "sm"] if args.model == "both" else [args.model]
-    for model in models:
-        ex = Extractor(model=model)
+    proposers = ["none", "auto"] if args.proposer == "both" else [args.proposer]
+    for model, proposer in ((m, p) for m in models for p in proposers):
+        ex = Extractor(model=model, proposer=proposer)
         results = {}
         for s in sets:
             if data[s]:
                 label = f"{s}-{args.split}" if s == "real" and args.split != "all" else s
+                if proposer == "none":
+                    label += " (no proposer)"
                 results[s] = evaluate(ex, data[s])
                 report(label, model, results[s], args.errors)
         if all(s in results for s in TARGET_SETS) and args.split == "all":

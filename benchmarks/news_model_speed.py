@@ -1,11 +1,11 @@
-"""What the news model costs per article: the same articles extracted with the rules alone and
-with the shipped news model (one process each, warmed up, in turn, repeated), and the time spent
-inside the model's own calls.
+"""What the learned parts of event extraction cost per article: the same articles extracted with
+the rules alone, with the shipped news model, and with the news model and the event proposer (one
+process each, warmed up, in turn, repeated), and the time spent inside each model's own calls.
 
     python benchmarks/news_model_speed.py --store news.duckdb [--n 2000] [--repeat 2]
 
 Articles are a seeded uniform sample of the store. Prints seconds per article of each and the
-difference, and what the difference adds to a whole-Reuters ingestion (106,520 articles) on 2
+differences, and what each model's own time adds to a whole-Reuters ingestion (106,520 articles) on 2
 processes. The machine may be shared: say so when quoting the figures.
 """
 
@@ -31,28 +31,33 @@ def main() -> None:
         rows = store.con.execute("SELECT id, date, title, text FROM articles ORDER BY random() LIMIT ?",
                                  [args.n]).fetchall()
     arts = [Article(i, d, t or "", x or "") for i, d, t, x in rows]
-    exs = {"rules alone": Extractor(news_model="none"), "rules + news model": Extractor(news_model="auto")}
+    exs = {"rules alone": Extractor(news_model="none"),
+           "rules + news model": Extractor(news_model="auto", proposer="none"),
+           "+ proposer": Extractor(news_model="auto", proposer="auto")}
+    if exs["+ proposer"].proposer is None:
+        raise SystemExit("the shipped proposer model is missing (hypecycle/data/events/proposer_model.json)")
     for ex in exs.values():  # warm up: each pipeline's vocabulary learns the sample's words once
         for a in arts:
             ex.extract(a)
-    model = exs["rules + news model"].news
-    spent = [0.0]
-    features, is_news = model.features, model.is_news
+    spent = {"news": 0.0, "proposer": 0.0}
 
-    def timed(fn):
+    def timed(fn, what):
         def wrapper(*a, **k):
             t = time.perf_counter()
             try:
                 return fn(*a, **k)
             finally:
-                spent[0] += time.perf_counter() - t
+                spent[what] += time.perf_counter() - t
         return wrapper
 
-    model.features, model.is_news = timed(features), timed(is_news)
+    model = exs["rules + news model"].news
+    model.features, model.is_news = timed(model.features, "news"), timed(model.is_news, "news")
+    story = exs["+ proposer"].story
+    story._proposed = timed(story._proposed, "proposer")  # the proposer's features and its three models
     best: dict[str, float] = {}
     events: dict[str, int] = {}
     for _ in range(args.repeat):
-        spent[0] = 0.0
+        spent.update(news=0.0, proposer=0.0)
         for name, ex in exs.items():
             t0 = time.perf_counter()
             events[name] = sum(len(ex.extract(a).events) for a in arts)
@@ -60,11 +65,14 @@ def main() -> None:
     for name, secs in best.items():
         print(f"{name:<20} {secs:7.2f} s for {len(arts)} articles ({1000 * secs / len(arts):.2f} ms/article, "
               f"{events[name]} events)")
-    extra = (best["rules + news model"] - best["rules alone"]) / len(arts)
-    print(f"difference of the runs: {1000 * extra:+.3f} ms/article (noise included)")
-    own = spent[0] / len(arts)
-    print(f"time inside the news model (features and probability), last run: {1000 * own:.3f} ms/article; "
-          f"over 106,520 Reuters articles on 2 processes: {own * 106_520 / 2:+.1f} s")
+    for name, base in (("rules + news model", "rules alone"), ("+ proposer", "rules + news model")):
+        extra = (best[name] - best[base]) / len(arts)
+        print(f"difference {name} - {base}: {1000 * extra:+.3f} ms/article (noise included)")
+    for what, label in (("news", "the news model (features and probability)"),
+                        ("proposer", "the proposer (pairs, features, its three models)")):
+        own = spent[what] / len(arts)
+        print(f"time inside {label}, last run: {1000 * own:.3f} ms/article; "
+              f"over 106,520 Reuters articles on 2 processes: {own * 106_520 / 2:+.1f} s")
 
 
 if __name__ == "__main__":

@@ -206,6 +206,11 @@ class Extractor:
         (:mod:`hypecycle.extract.news`): ``"auto"`` the shipped one when its file is present,
         else the rules alone (the documented fallback); ``"none"``/``None`` the rules alone;
         a path, that JSON model file.
+    proposer : "auto", "none", None or Path
+        The learned proposer of events the sentence rules do not state
+        (:mod:`hypecycle.extract.proposer`), applied after the news model: ``"auto"`` the shipped
+        one when its file is present; ``"none"``/``None`` no proposals; a path, that JSON file.
+        It needs the news model (it was trained on what the news model keeps).
 
     Raises
     ------
@@ -224,6 +229,7 @@ class Extractor:
         cues: Path | None = None,
         max_chars: int = 1_000_000,
         news_model: str | Path | None = "auto",
+        proposer: str | Path | None = "auto",
     ) -> None:
         if model not in MODELS:
             raise ExtractionError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}.")
@@ -232,7 +238,7 @@ class Extractor:
         import spacy
 
         self._settings = {"model": model, "lexicons": lexicons, "terms": terms, "cues": cues,
-                          "max_chars": max_chars, "news_model": news_model}
+                          "max_chars": max_chars, "news_model": news_model, "proposer": proposer}
         self.model = model
         self.max_chars = max_chars
         self.nlp = spacy.blank("en")
@@ -271,7 +277,13 @@ class Extractor:
             from hypecycle.extract.news import load_news_model
 
             self.news = load_news_model(self.rules.types_in, None if news_model == "auto" else news_model)
-        self.story = StoryReader(self.nlp, self.ner, self.rules, self.fx, self.vocab, self.news)
+        #: the learned proposer (hypecycle.extract.proposer), or None
+        self.proposer = None
+        if self.news is not None and proposer is not None and proposer != "none":
+            from hypecycle.extract.proposer import load_proposer
+
+            self.proposer = load_proposer(None if proposer == "auto" else proposer)
+        self.story = StoryReader(self.nlp, self.ner, self.rules, self.fx, self.vocab, self.news, self.proposer)
 
     def _fallback(self, what: str, exc: Exception, empty: dict[str, Any]) -> _NullMatcher:
         """Count nothing when the shipped default lexicon is missing (a packaging problem)."""

@@ -16,6 +16,7 @@ from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, ga
                                          person_words, same_company)
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT
 from hypecycle.extract.news import exact_event
+from hypecycle.extract.proposer import story_pairs
 from hypecycle.extract.resources import pattern, patterns
 from hypecycle.extract.sentences import LEAD as _LEAD
 from hypecycle.extract.sentences import split_sentences
@@ -54,21 +55,29 @@ class StoryReader:
     news : NewsModel, optional
         The learned model (:mod:`hypecycle.extract.news`) deciding which candidate events are
         the story's news; without it the rules decide (asides are dropped).
+    proposer : EventProposer, optional
+        The learned proposer (:mod:`hypecycle.extract.proposer`) of events the sentence rules do
+        not state; applied after the news model.
     """
 
-    def __init__(self, nlp: Any, ner: Any, rules: Any, fx: Any, vocab: Any, news: Any = None) -> None:
+    def __init__(self, nlp: Any, ner: Any, rules: Any, fx: Any, vocab: Any, news: Any = None,
+                 proposer: Any = None) -> None:
         self.nlp = nlp
         self.ner = ner
         self.rules = rules
         self.fx = fx
         self.vocab = vocab
         self.news = news
+        self.proposer = proposer
         #: With a news model: the last story's candidate events and their features.
         self.last_candidates: list[tuple[Event, dict[str, float]]] = []
+        #: With a proposer: the last story's (type, company) pairs, with features and probabilities.
+        self.last_pairs: list[Any] = []
 
     def events(self, title: str, text: str, year: int) -> tuple[Event, ...]:
         """Events of one article (title and body); see :meth:`Extractor.extract`."""
         self.last_candidates = []
+        self.last_pairs = []
         body = _DATELINE.sub(lambda m: " " * len(m.group(0)), text, count=1)
         body = _TICKER.sub(lambda m: " " * len(m.group(0)), body)
         low = body.lower()
@@ -104,6 +113,7 @@ class StoryReader:
             if not found and last_funding is not None and last_funding.sentence == si - 1:
                 self._follow_up(sent, last_funding)
         tdrafts: list[Draft] = []
+        tsent = None
         if title.strip():
             tclean = self.vocab.headline_prefix.sub("", title)
             tclean = self.vocab.headline_suffix.sub("", tclean)
@@ -120,7 +130,9 @@ class StoryReader:
                     continue  # "Moody's: city's bankruptcy filing credit negative": who speaks, not the subject
                 tdrafts.append(d)
         if not drafts and not tdrafts:
-            return ()
+            if self.proposer is None or self.news is None:
+                return ()
+            return self._proposed(state, tsent, hit, [], [], body, year)
         self._amount_nearby(drafts + tdrafts, state)
         self._deal_amount(drafts + tdrafts, state)
         self._confirm_funding(drafts + tdrafts, title, text)
@@ -141,7 +153,50 @@ class StoryReader:
         self.last_candidates = list(zip((e for e, _d in pairs), feats))
         # rules stay where they are exact: a reported round with its money and its round or investors,
         # an IPO with its size and status (the model learned from news where few such events occur)
-        return tuple(e for (e, d), f in zip(pairs, feats) if self.news.is_news(f) or exact_event(e, d))
+        kept = [e for (e, d), f in zip(pairs, feats) if self.news.is_news(f) or exact_event(e, d)]
+        if self.proposer is None:
+            return tuple(kept)
+        return tuple(kept) + self._proposed(state, tsent, hit, kept, pairs, body, year, gaz)
+
+    def _proposed(self, state: _State, tsent: Sent | None, hit: dict, kept: list[Event],
+                  pairs: list[tuple[Event, Draft]], body: str, year: int,
+                  gaz: list[tuple[int, str]] | None = None) -> tuple[Event, ...]:
+        """Events the learned proposer reads from the story beyond the ones kept so far."""
+        entries = self.rules.entries
+        sents = []
+        if tsent is not None:
+            tlow = tsent.text.lower()
+            sents.append((-1, tsent, _trigger_spans(tsent, self.rules.trigger_re.finditer(tlow), entries)))
+        for si in sorted(hit):
+            sent = state.sent(si)
+            sents.append((si, sent, _trigger_spans(sent, hit[si], entries)))
+        if gaz is None:
+            gaz = [(si, c.text) for si in sorted(state.cache) for c in state.cache[si].cands if not c.person]
+        book = _AliasBook(gaz)
+        taken: dict[tuple[str, str], str] = {}
+        for e, _d in pairs:
+            if e.acquirer:
+                taken.setdefault(("acquisition", normalise_company(e.acquirer)), "acquirer")
+        kept_ids = {id(e) for e in kept}
+        for e, _d in pairs:
+            taken[(e.type, normalise_company(e.company))] = "kept" if id(e) in kept_ids else "dropped"
+        cands = story_pairs(sents, body_low=body.lower(),
+                            canonical=lambda n, headline=False: book.canonical(_clean_name(n), headline=headline),
+                            is_person=state.is_person, taken=taken, n_sentences=len(state.spans))
+        self.last_pairs = cands
+        chosen = self.proposer.propose(cands)
+        if not chosen:
+            return ()
+        drafts = []
+        for p in chosen:
+            d = Draft(type=p.type, company=p.name, evidence=p.evidence, sentence=p.first,
+                      status=self.proposer.status_of(p))
+            if p.type == "acquisition":
+                d.acquirer = self.proposer.buyer(p, cands)
+            drafts.append(d)
+        self._amount_nearby(drafts, state)
+        self._deal_amount(drafts, state)
+        return tuple(e for e, _d in self._finish(drafts, year, gaz))
 
     # -- internals -----------------------------------------------------------------------
     def _amount_nearby(self, drafts: list[Draft], state: _State) -> None:
@@ -498,6 +553,20 @@ def _fill(old: Draft, d: Draft) -> None:
         if not any(same_company(nx, normalise_company(y)) or same_company(normalise_company(y), nx)
                    for y in old.investors):
             old.investors.append(x)
+
+
+_DIGITS = re.compile(r"\d[\d,.]*")
+
+
+def _trigger_spans(sent: Sent, matches: Iterable[re.Match[str]], entries) -> list[tuple[str, int, int, str]]:
+    """Trigger matches of a sentence as (type, first token, end token, its first two words)."""
+    out = []
+    for m in matches:
+        a = sent.tok_at(m.start())
+        b = sent.tok_at(max(m.end() - 1, m.start())) + 1
+        words = _DIGITS.sub("0", "_".join(m.group(0).split()[:2]))
+        out.append((entries[int(m.lastgroup[1:])]["type"], a, b, words))  # type: ignore[index]
+    return out
 
 
 class _AliasBook:

@@ -1,0 +1,286 @@
+"""Train the event proposer (hypecycle/data/events/proposer_model.json) on the annotated sets.
+
+Usage::
+
+    python corpora/train_event_proposer.py [--sets train1,real,wilddev,...] [--folds 5] [--C 0.3]
+                                           [--out hypecycle/data/events/proposer_model.json] [--dry-run]
+
+The extractor runs with the shipped news model; what it keeps is fixed. Every (event type,
+company) pair of each story that it does not keep (:func:`hypecycle.extract.proposer.story_pairs`)
+is labelled 1 when a gold event of that type and company is left unmatched by the kept events
+(type and company, as ``benchmarks/extraction_accuracy.py`` matches), else 0. Three
+L2-regularised logistic regressions are fitted over the pairs' sparse features: the event model
+(is it an event), the acquirer model (is this company the buyer in a gold acquisition of the
+story) and the status model (one-vs-rest over the gold status of the event pairs). Cross-validation
+on ``train1`` (article folds; the other sets always in the training part) picks the threshold and
+the most events one type may add to a story, and prints event P/R/F1 of the extractor without and
+with the proposer on the held-out folds. The held-out sets (heldout, heldout2, heldout3,
+heldout4) are never used. Needs ../shared/corpora (the sets store locators, not text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("extraction_accuracy", ROOT / "benchmarks" / "extraction_accuracy.py")
+ea = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ea)  # type: ignore[union-attr]
+
+from hypecycle.extract import Extractor  # noqa: E402
+from hypecycle.extract.companies import same_company  # noqa: E402
+
+DEFAULT_SETS = ("train1", "real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5")
+THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.10, 0.91, 0.05))
+PER_TYPE = (1, 2)
+MIN_COUNT = 3  # a feature seen in fewer training pairs is dropped
+MIN_WEIGHT = 0.01  # smaller weights are dropped from the model file (they change no decision measurably)
+
+
+class _CollectAll:
+    """A proposer that proposes nothing, so that the story's pairs and features are collected."""
+
+    def propose(self, pairs):
+        return []
+
+
+def _matched(gold: list[dict], pred: list[dict]) -> set[int]:
+    """Indices of the gold events the benchmark's one-to-one matching pairs with ``pred``."""
+    used: set[int] = set()
+    pairs: dict[int, int] = {}
+    for prefix in (False, True):
+        for gi, g in enumerate(gold):
+            if gi in pairs:
+                continue
+            j = next((k for k, p in enumerate(pred) if k not in used and p["type"] == g["type"]
+                      and ea.same_name(g["company"], p["company"], prefix=prefix)), None)
+            if j is not None:
+                pairs[gi] = j
+                used.add(j)
+    return set(pairs)
+
+
+def collect(sets: list[str], model: str = "blank"):
+    """Per article: dict(set, id, gold, kept event dicts, pairs with labels)."""
+    ex = Extractor(model=model)
+    if ex.news is None:
+        raise SystemExit("the shipped news model is missing: train it first (corpora/train_news_model.py)")
+    ex.story.proposer = _CollectAll()
+    out = []
+    for s in sets:
+        for art, gold in ea.load_set(s):
+            x = ex.extract(art)
+            if x.warnings:  # extraction turns failures into warnings: a failure here would lose pairs unseen
+                raise SystemExit(f"{s} {art.id}: {'; '.join(x.warnings)}")
+            kept = [e.to_dict() for e in x.events]
+            done = _matched(gold, kept)
+            rest = [g for gi, g in enumerate(gold) if gi not in done]
+            rows = []
+            for p in ex.story.last_pairs:
+                hit = next((g for g in rest if g["type"] == p.type and ea.same_name(g["company"], p.name, prefix=True)),
+                           None)
+                buyer = p.type == "acquisition" and any(
+                    g["type"] == "acquisition" and g.get("acquirer")
+                    and ea.same_name(g["acquirer"], p.name, prefix=True) for g in gold)
+                rows.append({"type": p.type, "key": p.key, "name": p.name, "first": p.first,
+                             "f": dict(p.features), "y": int(hit is not None), "buyer": int(buyer),
+                             "status": (hit or {}).get("status", ""), "gold_acquirer": (hit or {}).get("acquirer")})
+            out.append({"set": s, "id": art.id, "gold": gold, "kept": kept, "pairs": rows})
+    return out
+
+
+def _vocab(rows) -> set[str]:
+    c: Counter = Counter()
+    for r in rows:
+        for p in r["pairs"]:
+            c.update(p["f"].keys())
+    return {k for k, n in c.items() if n >= MIN_COUNT}
+
+
+def _fit(dicts, y, C, vocab):
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    dv = DictVectorizer()
+    X = dv.fit_transform([{k: v for k, v in d.items() if k in vocab} for d in dicts]).tocsr()
+    X.indices, X.indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)
+    lr = LogisticRegression(C=C, max_iter=5000, solver="liblinear", random_state=0).fit(X, y)
+    weights = {n: round(float(w), 4) for n, w in zip(dv.feature_names_, lr.coef_[0]) if abs(w) >= MIN_WEIGHT}
+    return {"weights": weights, "intercept": float(lr.intercept_[0])}
+
+
+def _prob(model, f) -> float:
+    w = model["weights"]
+    z = model["intercept"] + sum(w.get(k, 0.0) * v for k, v in f.items())
+    return 1.0 / (1.0 + np.exp(-max(min(z, 50.0), -50.0)))
+
+
+def fit_all(rows, C: float):
+    vocab = _vocab(rows)
+    pairs = [p for r in rows for p in r["pairs"]]
+    event = _fit([p["f"] for p in pairs], [p["y"] for p in pairs], C, vocab)
+    acq = [p for p in pairs if p["type"] == "acquisition"]
+    acquirer = _fit([p["f"] for p in acq], [p["buyer"] for p in acq], C, vocab)
+    pos = [p for p in pairs if p["y"]]
+    classes = sorted({p["status"] for p in pos})
+    status = [_fit([p["f"] for p in pos], [int(p["status"] == c) for p in pos], C, vocab) for c in classes]
+    return {"event": event, "acquirer": acquirer, "status_classes": classes, "status": status}
+
+
+def choose(pairs, probs, threshold: float, per_type: int):
+    """The proposer's choice (as :meth:`EventProposer.propose`): indices of the chosen pairs."""
+    order = sorted(range(len(pairs)), key=lambda i: (-probs[i], pairs[i]["first"], pairs[i]["type"], pairs[i]["key"]))
+    chosen: list[int] = []
+    count: dict[str, int] = defaultdict(int)
+    for i in order:
+        p = pairs[i]
+        if probs[i] < threshold or count[p["type"]] >= per_type:
+            continue
+        if any(pairs[j]["type"] == p["type"] and (same_company(pairs[j]["key"], p["key"])
+                                                  or same_company(p["key"], pairs[j]["key"])) for j in chosen):
+            continue
+        count[p["type"]] += 1
+        chosen.append(i)
+    return chosen
+
+
+def score(rows, probs_per_row, threshold: float | None, per_type: int):
+    tp, fp, fn = defaultdict(int), defaultdict(int), defaultdict(int)
+    fields: dict = defaultdict(lambda: [0, 0])
+    for r, probs in zip(rows, probs_per_row):
+        pred = list(r["kept"])
+        if threshold is not None:
+            pred += [{"type": r["pairs"][i]["type"], "company": r["pairs"][i]["name"]}
+                     for i in choose(r["pairs"], probs, threshold, per_type)]
+        ea.score_article(r["id"], r["gold"], pred, (tp, fp, fn, fields, []))
+    T, F, N = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    return (*ea._prf(T, F, N), T, F, N)
+
+
+def buyer(pairs, buyer_probs, target: int, threshold: float) -> str | None:
+    """The acquirer chosen for pair ``target`` (as :meth:`EventProposer.buyer`)."""
+    best, best_p = None, threshold
+    t = pairs[target]
+    for j, q in enumerate(pairs):
+        if q["type"] != "acquisition" or j == target or same_company(q["key"], t["key"]) \
+                or same_company(t["key"], q["key"]):
+            continue
+        if buyer_probs[j] >= best_p:
+            best, best_p = q["name"], buyer_probs[j]
+    return best
+
+
+def best_buyer_threshold(rows, buyer_probs) -> float:
+    """The acquirer threshold that names the buyer of the most true proposed acquisitions
+    correctly (the gold buyer, or none where the gold names none), on cross-validated probabilities."""
+    best = (-1, 0.5)
+    for t in THRESHOLDS:
+        ok = n = 0
+        for r, bp in zip(rows, buyer_probs):
+            for i, p in enumerate(r["pairs"]):
+                if p["type"] == "acquisition" and p["y"]:
+                    got, want = buyer(r["pairs"], bp, i, t), p["gold_acquirer"]
+                    ok += (got is None and want is None) or (want is not None and ea.same_name(want, got, prefix=True))
+                    n += 1
+        print(f"acquirer threshold {t:.2f}: buyer right on {ok}/{n} true acquisition pairs")
+        if ok > best[0]:
+            best = (ok, t)
+    return best[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--C", type=float, default=0.3)
+    ap.add_argument("--out", type=Path, default=ROOT / "hypecycle" / "data" / "events" / "proposer_model.json")
+    ap.add_argument("--dry-run", action="store_true", help="cross-validate only; write nothing")
+    args = ap.parse_args(argv)
+    sets = [s for s in args.sets.split(",") if s]
+    bad = set(sets) & set(ea.HELD_OUT)
+    if bad:
+        ap.error(f"held-out sets are never trained on: {', '.join(sorted(bad))}")
+    if "train1" not in sets:
+        ap.error("--sets must include train1 (cross-validation runs on it)")
+    rows = collect(sets)
+    if not rows:
+        print("no articles loaded (is ../shared/corpora present?)")
+        return 1
+    train1 = [r for r in rows if r["set"] == "train1"]
+    extra = [r for r in rows if r["set"] != "train1"]
+    n_pairs = sum(len(r["pairs"]) for r in rows)
+    n_pos = sum(p["y"] for r in rows for p in r["pairs"])
+    print(f"{len(rows)} articles ({len(train1)} train1), {n_pairs} pairs, {n_pos} of them events left by the rules")
+    rng = np.random.default_rng(2026)
+    fold_of = rng.permutation(len(train1)) % args.folds
+    probs: list[list[float]] = [[] for _ in train1]
+    buyer_probs: list[list[float]] = [[] for _ in train1]
+    status_ok = [0, 0]
+    for k in range(args.folds):
+        models = fit_all([r for r, f in zip(train1, fold_of) if f != k] + extra, args.C)
+        for i, (r, f) in enumerate(zip(train1, fold_of)):
+            if f == k:
+                probs[i] = [_prob(models["event"], p["f"]) for p in r["pairs"]]
+                buyer_probs[i] = [_prob(models["acquirer"], p["f"]) for p in r["pairs"]]
+                for p in r["pairs"]:
+                    if p["y"]:
+                        scores = [_prob(m, p["f"]) for m in models["status"]]
+                        got = models["status_classes"][int(np.argmax(scores))]
+                        status_ok[0] += got == p["status"]
+                        status_ok[1] += 1
+    p, r_, f1, T, F, N = score(train1, probs, None, 1)
+    print(f"train1, rules + news model:           P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
+    best = (-1.0, 0.5, 1)
+    cv = {}
+    for per_type in PER_TYPE:
+        for t in THRESHOLDS:
+            p, r_, f1, T, F, N = score(train1, probs, t, per_type)
+            cv[(t, per_type)] = {"P": round(p, 3), "R": round(r_, 3), "F1": round(f1, 3), "tp": T, "fp": F, "fn": N}
+            print(f"train1 {args.folds}-fold CV, +proposer t={t:.2f} per type {per_type}: "
+                  f"P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
+            if f1 > best[0]:
+                best = (f1, t, per_type)
+    print(f"best: threshold {best[1]:.2f}, at most {best[2]} per type: CV F1 {best[0]:.3f}")
+    buyer_t = best_buyer_threshold(train1, buyer_probs)
+    print(f"status right (or rightly left unset) on {status_ok[0]}/{status_ok[1]} true pairs of train1 (CV)")
+    if args.dry_run:
+        return 0
+    models = fit_all(rows, args.C)
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, check=False).stdout.strip()
+    except OSError:
+        commit = ""
+
+    def rounded(m):
+        return {"weights": dict(sorted(m["weights"].items())), "intercept": round(m["intercept"], 5)}
+
+    params = {
+        "_about": "Logistic regressions proposing events the sentence rules do not state "
+                  "(hypecycle.extract.proposer); trained by corpora/train_event_proposer.py; see proposer_model.md.",
+        "trained_on": {s: sum(1 for r in rows if r["set"] == s) for s in sets},
+        "pairs": n_pairs, "positives": n_pos, "C": args.C, "min_count": MIN_COUNT, "min_weight": MIN_WEIGHT,
+        "code_commit": commit,
+        "cv_train1": {"folds": args.folds, "threshold": best[1], "per_type": best[2], **cv[(best[1], best[2])]},
+        "threshold": best[1], "per_type": best[2],
+        "event": rounded(models["event"]),
+        "acquirer": {**rounded(models["acquirer"]), "threshold": buyer_t},
+        "status": {"classes": models["status_classes"], "models": [rounded(m) for m in models["status"]]},
+    }
+    args.out.write_text(json.dumps(params, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    top = sorted(models["event"]["weights"].items(), key=lambda x: -abs(x[1]))[:20]
+    for n, c in top:
+        print(f"   {n:<40}{c:+.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
