@@ -131,7 +131,16 @@ def fit_all(rows, C: float):
     pos = [p for p in pairs if p["y"]]
     classes = sorted({p["status"] for p in pos})
     status = [_fit([p["f"] for p in pos], [int(p["status"] == c) for p in pos], C, vocab) for c in classes]
-    return {"event": event, "acquirer": acquirer, "status_classes": classes, "status": status}
+    by_type = {t: sorted({p["status"] for p in pos if p["type"] == t} | {""}) for t in sorted({p["type"] for p in pos})}
+    return {"event": event, "acquirer": acquirer, "status_classes": classes, "status": status, "by_type": by_type}
+
+
+def status_of(models, f, typ: str) -> str:
+    """The status chosen for a pair (as :meth:`EventProposer.status_of`; "" for unset)."""
+    allowed = models["by_type"].get(typ)
+    scores = [_prob(m, f) if allowed is None or c in allowed else -1.0
+              for c, m in zip(models["status_classes"], models["status"])]
+    return models["status_classes"][max(range(len(scores)), key=lambda i: (scores[i], -i))]
 
 
 def choose(pairs, probs, threshold: float, per_type: int):
@@ -231,9 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                 buyer_probs[i] = [_prob(models["acquirer"], p["f"]) for p in r["pairs"]]
                 for p in r["pairs"]:
                     if p["y"]:
-                        scores = [_prob(m, p["f"]) for m in models["status"]]
-                        got = models["status_classes"][int(np.argmax(scores))]
-                        status_ok[0] += got == p["status"]
+                        status_ok[0] += status_of(models, p["f"], p["type"]) == p["status"]
                         status_ok[1] += 1
     p, r_, f1, T, F, N = score(train1, probs, None, 1)
     print(f"train1, rules + news model:           P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
@@ -272,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": best[1], "per_type": best[2],
         "event": rounded(models["event"]),
         "acquirer": {**rounded(models["acquirer"]), "threshold": buyer_t},
-        "status": {"classes": models["status_classes"], "models": [rounded(m) for m in models["status"]]},
+        "status": {"classes": models["status_classes"], "models": [rounded(m) for m in models["status"]],
+                   "by_type": models["by_type"]},
     }
     args.out.write_text(json.dumps(params, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

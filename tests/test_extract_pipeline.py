@@ -152,6 +152,30 @@ def test_seed_events_whatever_the_headline(seed_ex: Extractor, title: str) -> No
     assert not any(e.type == "funding" and e.company in ("OpenAI", "Jalapeno", "Broadcom") for e in r.events)
 
 
+_RESULTS = " ".join(["The company said on Monday that results beat estimates as shares rose in early trading."] * 3)
+
+
+@pytest.mark.parametrize("news_model", ["auto", "none"])
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("Crate Labs Inc raised $30 million in a Series C funding round led by Benchmark.", True),
+    ("Crate Labs Inc raised $30 million in a Series C funding round led by Benchmark in 2008.", False),
+    ("Crate Labs Inc raised $30 million in a Series C funding round led by Benchmark last year.", False),
+    ("Crate Labs Inc previously raised $30 million in a Series C funding round led by Benchmark.", False),
+    ("Crate Labs Inc raised $30 million in a funding round.", False),  # not stated in full: an aside
+], ids=["undated", "a-year", "last-year", "previously", "no-round-or-lead"])
+def test_a_round_stated_in_full_deep_in_the_body_is_news_under_a_headline_about_its_company(
+        news_model: str, sentence: str, found: bool) -> None:
+    """A headline about the company and something else ("expands its business") does not make a
+    round stated in full (money, round, who led) in the body's fourth sentence an aside, unless
+    the sentence dates it as history."""
+    ex = Extractor(model="blank", news_model=news_model)
+    x = ex.extract(Article("crate", dt.date(2010, 1, 1), "Crate Labs Inc expands its business",
+                           f"{_RESULTS} {sentence} {_RESULTS}"))
+    assert x.warnings == ()
+    got = [(e.type, e.company, e.amount, e.round) for e in x.events]
+    assert got == ([("funding", "Crate Labs Inc", 30e6, "series_c")] if found else [])
+
+
 def test_news_model_is_plain_json_and_optional() -> None:
     """The shipped model is JSON numbers (no code runs on load); without it the rules decide."""
     from hypecycle.extract.news import MODEL_FILE, NewsModel, load_news_model

@@ -26,7 +26,8 @@ def _params(event: dict[str, float], *, threshold: float = 0.5, per_type: int = 
             "acquirer": {"weights": acquirer or {}, "intercept": -5.0, "threshold": 0.5},
             "status": {"classes": ["", "talks"], "models": [{"weights": {}, "intercept": 0.0},
                                                             {"weights": {"acquisition|bs=talks": 10.0},
-                                                             "intercept": -1.0}]}}
+                                                             "intercept": -1.0}],
+                       "by_type": {"acquisition": ["", "talks"], "layoff": [""]}}}
 
 
 def _pair(t: str, key: str, *feats: str, first: int = 0) -> Pair:
@@ -81,11 +82,14 @@ def test_buyer_and_status_come_from_their_own_models() -> None:
     assert m.buyer(target, [target, pairs[2]]) is None  # nobody probable enough
     assert m.status_of(target) == "talks"
     assert m.status_of(pairs[2]) is None  # the "" class: the story leaves it unclear
+    # a status its type never took in training is never given, however probable
+    cuts = _pair("layoff", "northfield", "acquisition|bs=talks")
+    assert m.status_of(cuts) is None
 
 
 def test_the_trainers_choice_is_the_proposers() -> None:
     """Cross-validation scores what the shipped proposer would choose: the training script's
-    ``choose`` and ``buyer`` pick the same pairs as :class:`EventProposer` on random pairs."""
+    ``choose``, ``buyer`` and ``status_of`` pick as :class:`EventProposer` does, on random pairs."""
     spec = importlib.util.spec_from_file_location("train_event_proposer", ROOT / "corpora" / "train_event_proposer.py")
     tr = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tr)  # type: ignore[union-attr]
@@ -101,7 +105,10 @@ def test_the_trainers_choice_is_the_proposers() -> None:
         probs = [p.probability for p in pairs]
         want = [(rows[i]["type"], rows[i]["key"]) for i in tr.choose(rows, probs, 0.4, m.per_type)]
         assert got == want
+        models = {"status_classes": m.status_classes, "by_type": {t: sorted(v) for t, v in m.status_by_type.items()},
+                  "status": [{"weights": x.weights, "intercept": x.intercept} for x in m.status]}
         for i, p in enumerate(pairs):
+            assert (m.status_of(p) or "") == tr.status_of(models, p.features, p.type)
             if p.type == "acquisition":
                 bp = [m.acquirer.probability(q.features) for q in pairs]
                 assert m.buyer(p, pairs) == tr.buyer(rows, bp, i, 0.5)

@@ -26,7 +26,8 @@ MODEL_FILE = "news_model.json"
 EVENT_TYPES = ("funding", "ipo", "acquisition", "bankruptcy", "shutdown", "layoff")
 STATUSES = ("announced", "completed", "talks", "planned", "filed", "priced")
 
-_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
+#: A year as news writes one (1950-2049).
+YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
 _PAST = pattern("news", "past")
 _MODAL = pattern("news", "modal")
 _FUTURE = pattern("news", "future")
@@ -94,7 +95,7 @@ def candidate_features(d: Any, e: Any, state: Any, title: str, body: str, pairs:
         "lead_any_type": float(bool(lead_types)),
         "log_same_type": math.log1p(same_type - 1),
         "log_candidates": math.log1p(len(pairs) - 1),
-        "ev_year": float(bool(_YEAR.search(ev))),
+        "ev_year": float(bool(YEAR.search(ev))),
         "ev_past": float(bool(_PAST.search(ev))),
         "ev_modal": float(bool(_MODAL.search(ev))),
         "ev_future": float(bool(_FUTURE.search(ev))),

@@ -29,13 +29,13 @@ from typing import Any
 
 from hypecycle.errors import LexiconError
 from hypecycle.extract.companies import Sent, normalise_company, same_company
+from hypecycle.extract.news import YEAR
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "proposer_model.json"
 
 _NUM = re.compile(r"\d")
 _MONEY_WORD = re.compile(r"[$€£¥]|\b(?:billion|million|bln|mln|bn)\b")
-_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
 
 
 def _word(w: str) -> str:
@@ -95,7 +95,7 @@ def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]
             lead_types.update(types)
         money = bool(_MONEY_WORD.search(sent.text.lower()))
         bag = {w for w in sent.lows if len(w) > 2 and w.isalpha()}
-        year = bool(_YEAR.search(sent.text))
+        year = bool(YEAR.search(sent.text))
         for c in sent.cands:
             if is_person(c):
                 continue
@@ -155,10 +155,11 @@ def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]
     n_by_type: dict[str, int] = {}
     for t, _k in pairs:
         n_by_type[t] = n_by_type.get(t, 0) + 1
+    kept = [(t, k) for (t, k), how in taken.items() if how == "kept"]
     out = []
     for (t, key), p in sorted(pairs.items(), key=lambda kv: (kv[1].first, kv[0])):
-        if taken.get((t, key)) == "kept":
-            continue
+        if any(tt == t and (kk == key or same_company(kk, key) or same_company(key, kk)) for tt, kk in kept):
+            continue  # reported already, under this name or an alias
         f = p.features
         m = f.pop(f"{t}|mentions")
         f[f"{t}|log_mentions"] = math.log1p(m)
@@ -203,7 +204,8 @@ class EventProposer:
     params : dict
         ``event`` (``weights``, ``intercept``), ``threshold``, ``per_type`` (most events one
         type may add to a story), ``acquirer`` (``weights``, ``intercept``, ``threshold``) and
-        ``status`` (``classes`` and, per class, ``weights`` and ``intercept``).
+        ``status`` (``classes``, ``models``: per class ``weights`` and ``intercept``, and
+        ``by_type``: the classes each event type may take).
 
     Raises
     ------
@@ -220,6 +222,8 @@ class EventProposer:
             self.acquirer_threshold = float(params["acquirer"]["threshold"])
             self.status_classes = [str(c) for c in params["status"]["classes"]]
             self.status = [_Linear(m, f"status {c}") for c, m in zip(self.status_classes, params["status"]["models"])]
+            #: the statuses each type took in the training data ("" = unset); others are never given to it
+            self.status_by_type = {str(t): set(v) for t, v in params["status"].get("by_type", {}).items()}
         except (KeyError, TypeError, ValueError) as exc:
             raise LexiconError(f"{MODEL_FILE}: missing or malformed key ({exc}); retrain with "
                                "corpora/train_event_proposer.py.") from exc
@@ -254,8 +258,10 @@ class EventProposer:
         return best
 
     def status_of(self, p: Pair) -> str | None:
-        """The most probable status ("" class: the story leaves it unclear, None)."""
-        scores = [m.probability(p.features) for m in self.status]
+        """The most probable status of those its type takes ("" class: the story leaves it unclear, None)."""
+        allowed = self.status_by_type.get(p.type)
+        scores = [m.probability(p.features) if allowed is None or c in allowed else -1.0
+                  for c, m in zip(self.status_classes, self.status)]
         c = self.status_classes[max(range(len(scores)), key=lambda i: (scores[i], -i))]
         return c or None
 

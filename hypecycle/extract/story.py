@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, gapped_name, normalise_company,
                                          person_words, same_company)
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT
-from hypecycle.extract.news import exact_event
+from hypecycle.extract.news import YEAR, exact_event
 from hypecycle.extract.proposer import story_pairs
 from hypecycle.extract.resources import pattern, patterns
 from hypecycle.extract.sentences import LEAD as _LEAD
@@ -347,6 +347,11 @@ class StoryReader:
                     continue
             if _NEWS_ANCHOR.search(state.sent(d.sentence).text.lower()):
                 continue
+            if d.type == "funding" and d.amount is not None and d.round is not None and d.investors \
+                    and not self.rules.background.search(ev_low := state.sent(d.sentence).text.lower()) \
+                    and not YEAR.search(ev_low):
+                continue  # a round stated in full (money, round, who led) and undated is news wherever it
+                # stands; told as history it carries a year or "last year", "earlier", "previously" 
             n = normalise_company(d.company)
             # a lead sentence names the company and speaks of this kind of event: the body gives details
             if n and any(d.type in types and (n in low or any(same_company(n, m) or same_company(m, n)
