@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-deal", type=float, default=100e6)
     ap.add_argument("--hand-sets", default="train1,real,wilddev,wilddev3,wilddev4,wilddev5")
     ap.add_argument("--no-hand", action="store_true", help="skip the hand-annotated recall figures")
+    ap.add_argument("--misses", action="store_true",
+                    help="list the database events not found, with their reporting headlines' article ids")
     args = ap.parse_args(argv)
     if not CB.exists():
         print(f"{CB} not found; nothing to measure")
@@ -199,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         for k in ((ev["type"], "all"), (ev["type"], band)):
             found[k][0] += ok
             found[k][1] += 1
+        if args.misses and not ok:
+            print(f"missed {ev['type']} {ev['company']} {ev['date']} ${ev['amount'] / 1e6:,.0f}M: "
+                  f"headlines {', '.join(ev['headlines'][:3])}; found instead {sorted({c for _d, c in cands})[:4]}")
     print(f"\n{'type':<12}{'amount band':<16}{'found':>7}{'reported':>10}{'recall':>8}")
     for typ, bands in (("funding", ROUND_BANDS), ("acquisition", DEAL_BANDS)):
         for k in [(typ, "all")] + sorted((k for k in found if k[0] == typ and k[1] != "all"),
