@@ -69,7 +69,7 @@ def _matched(gold: list[dict], pred: list[dict]) -> set[int]:
 
 def collect(sets: list[str], model: str = "blank"):
     """Per article: dict(set, id, gold, kept event dicts, pairs with labels)."""
-    ex = Extractor(model=model)
+    ex = Extractor(model=model, proposer="none")  # the shipped proposer is not read: this trains a new one
     if ex.news is None:
         raise SystemExit("the shipped news model is missing: train it first (corpora/train_news_model.py)")
     ex.story.proposer = _CollectAll()
