@@ -30,12 +30,14 @@ from typing import Any
 from hypecycle.errors import LexiconError
 from hypecycle.extract.companies import Sent, normalise_company, same_company
 from hypecycle.extract.news import YEAR
+from hypecycle.extract.resources import pattern
+from hypecycle.extract.sentences import LEAD
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "proposer_model.json"
 
 _NUM = re.compile(r"\d")
-_MONEY_WORD = re.compile(r"[$€£¥]|\b(?:billion|million|bln|mln|bn)\b")
+_MONEY_WORD = pattern("proposer", "money_word")
 
 
 def _word(w: str) -> str:
@@ -91,7 +93,7 @@ def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]
             per_type_sents[t] = per_type_sents.get(t, 0) + 1
         if si < 0:
             head_types.update(types)
-        elif si < 2:
+        elif si < LEAD:
             lead_types.update(types)
         money = bool(_MONEY_WORD.search(sent.text.lower()))
         bag = {w for w in sent.lows if len(w) > 2 and w.isalpha()}
@@ -140,7 +142,7 @@ def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]
                 f[f"{t}|mentions"] = f.get(f"{t}|mentions", 0.0) + 1.0
                 if si < 0:
                     f[f"{t}|in_headline"] = 1.0
-                elif si < 2:
+                elif si < LEAD:
                     f[f"{t}|in_lead"] = 1.0
                 if c.start <= 2:
                     f[f"{t}|opens_sentence"] = 1.0
