@@ -188,6 +188,22 @@ def test_news_model_is_plain_json_and_optional() -> None:
     assert Extractor().news is not None
 
 
+def test_a_bad_news_model_file_is_a_clear_error_naming_it(tmp_path) -> None:
+    from hypecycle.errors import LexiconError
+    from hypecycle.extract.news import load_news_model
+
+    bad = tmp_path / "mine.json"
+    bad.write_text('{"features": [', encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"mine\.json: invalid JSON at line 1"):
+        load_news_model(lambda low: set(), bad)
+    bad.write_text(json.dumps({"features": ["a"], "mean": [0], "scale": [1], "coef": [1, 2], "intercept": 0,
+                               "threshold": 0.5}), encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"mine\.json: features, mean, scale and coef differ in length"):
+        load_news_model(lambda low: set(), bad)
+    with pytest.raises(LexiconError, match="news model .*absent.json: file not found"):
+        Extractor(news_model=tmp_path / "absent.json")
+
+
 REUTERS_2009 = SHARED / "corpora" / "reuters-2006-2013" / "reuters_2009.jsonl.gz"
 
 

@@ -53,7 +53,10 @@ def test_a_malformed_model_file_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(LexiconError, match=r"p\.json: invalid JSON at line 1"):
         load_proposer(bad)
     bad.write_text(json.dumps({"threshold": 0.5, "event": {"weights": {}, "intercept": 0}}), encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"proposer_model\.json: .*missing or malformed key"):
+    with pytest.raises(LexiconError, match=r"p\.json: .*missing or malformed key"):  # the file given, not the shipped one
+        load_proposer(bad)
+    bad.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"p\.json: expected a JSON object"):
         load_proposer(bad)
     with pytest.raises(LexiconError, match="file not found"):
         load_proposer(tmp_path / "absent.json")

@@ -12,14 +12,12 @@ file). Without the file, the rules alone decide (:func:`load_news_model` returns
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from importlib import resources
 from typing import Any
 
 from hypecycle.errors import LexiconError
-from hypecycle.extract.resources import pattern
+from hypecycle.extract.resources import model_params, pattern
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "news_model.json"
@@ -131,6 +129,8 @@ class NewsModel:
         ``intercept`` and ``threshold``.
     types_in : callable
         Lower-case text -> the event types it speaks of (the rules' trigger words).
+    source : str
+        Where the parameters came from, for error messages.
 
     Raises
     ------
@@ -138,7 +138,7 @@ class NewsModel:
         If the parameters are incomplete or of unequal length.
     """
 
-    def __init__(self, params: dict[str, Any], types_in) -> None:
+    def __init__(self, params: dict[str, Any], types_in, source: str = MODEL_FILE) -> None:
         try:
             self.features_ = list(params["features"])
             self.mean_ = [float(x) for x in params["mean"]]
@@ -147,10 +147,10 @@ class NewsModel:
             self.intercept_ = float(params["intercept"])
             self.threshold = float(params["threshold"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise LexiconError(f"{MODEL_FILE}: missing or malformed key ({exc}); retrain with "
+            raise LexiconError(f"{source}: missing or malformed key ({exc}); retrain with "
                                "corpora/train_news_model.py.") from exc
         if not len(self.features_) == len(self.mean_) == len(self.scale_) == len(self.coef_):
-            raise LexiconError(f"{MODEL_FILE}: features, mean, scale and coef differ in length; retrain the model.")
+            raise LexiconError(f"{source}: features, mean, scale and coef differ in length; retrain the model.")
         self.types_in = types_in
 
     def features(self, d: Any, e: Any, state: Any, title: str, body: str,
@@ -169,18 +169,8 @@ class NewsModel:
 def load_news_model(types_in, path: Any = None) -> NewsModel | None:
     """The shipped news model (or the JSON file at ``path``), or ``None`` when the shipped file is
     absent: then the rules alone decide (the documented fallback)."""
-    try:
-        if path is None:
-            text = resources.files("hypecycle.data.events").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-        else:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-    except FileNotFoundError:
-        if path is not None:
-            raise LexiconError(f"news model {path}: file not found; give an existing JSON file.") from None
+    found = model_params(MODEL_FILE, path, what="news model")
+    if found is None:
         return None
-    try:
-        params = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LexiconError(f"{path or MODEL_FILE}: invalid JSON at line {exc.lineno}: {exc.msg}.") from exc
-    return NewsModel(params, types_in)
+    params, source = found
+    return NewsModel(params, types_in, source)

@@ -19,18 +19,16 @@ the file (or ``Extractor(proposer="none")``) the rules and the news model alone 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from hypecycle.errors import LexiconError
 from hypecycle.extract.companies import Sent, normalise_company, same_company
 from hypecycle.extract.news import YEAR
-from hypecycle.extract.resources import pattern
+from hypecycle.extract.resources import model_params, pattern
 from hypecycle.extract.sentences import LEAD
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
@@ -184,12 +182,12 @@ def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]
 class _Linear:
     """A sparse linear score: ``intercept + sum(weight[f] * value)``."""
 
-    def __init__(self, params: dict[str, Any], what: str) -> None:
+    def __init__(self, params: dict[str, Any], what: str, source: str = MODEL_FILE) -> None:
         try:
             self.weights = {str(k): float(v) for k, v in params["weights"].items()}
             self.intercept = float(params["intercept"])
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise LexiconError(f"{MODEL_FILE}: {what}: missing or malformed key ({exc}); retrain with "
+            raise LexiconError(f"{source}: {what}: missing or malformed key ({exc}); retrain with "
                                "corpora/train_event_proposer.py.") from exc
 
     def probability(self, f: dict[str, float]) -> float:
@@ -208,6 +206,8 @@ class EventProposer:
         type may add to a story), ``acquirer`` (``weights``, ``intercept``, ``threshold``) and
         ``status`` (``classes``, ``models``: per class ``weights`` and ``intercept``, and
         ``by_type``: the classes each event type may take).
+    source : str
+        Where the parameters came from, for error messages.
 
     Raises
     ------
@@ -215,22 +215,23 @@ class EventProposer:
         If the parameters are incomplete.
     """
 
-    def __init__(self, params: dict[str, Any]) -> None:
-        self.event = _Linear(params.get("event") or {}, "event")
-        self.acquirer = _Linear(params.get("acquirer") or {}, "acquirer")
+    def __init__(self, params: dict[str, Any], source: str = MODEL_FILE) -> None:
+        self.event = _Linear(params.get("event") or {}, "event", source)
+        self.acquirer = _Linear(params.get("acquirer") or {}, "acquirer", source)
         try:
             self.threshold = float(params["threshold"])
             self.per_type = int(params["per_type"])
             self.acquirer_threshold = float(params["acquirer"]["threshold"])
             self.status_classes = [str(c) for c in params["status"]["classes"]]
-            self.status = [_Linear(m, f"status {c}") for c, m in zip(self.status_classes, params["status"]["models"])]
+            self.status = [_Linear(m, f"status {c}", source)
+                           for c, m in zip(self.status_classes, params["status"]["models"])]
             #: the statuses each type took in the training data ("" = unset); others are never given to it
             self.status_by_type = {str(t): set(v) for t, v in params["status"].get("by_type", {}).items()}
         except (KeyError, TypeError, ValueError) as exc:
-            raise LexiconError(f"{MODEL_FILE}: missing or malformed key ({exc}); retrain with "
+            raise LexiconError(f"{source}: missing or malformed key ({exc}); retrain with "
                                "corpora/train_event_proposer.py.") from exc
         if len(self.status) != len(self.status_classes):
-            raise LexiconError(f"{MODEL_FILE}: status classes and models differ in number; retrain the model.")
+            raise LexiconError(f"{source}: status classes and models differ in number; retrain the model.")
 
     def propose(self, pairs: list[Pair]) -> list[Pair]:
         """The pairs that are events, most probable first, at most ``per_type`` per type."""
@@ -271,18 +272,5 @@ class EventProposer:
 def load_proposer(path: Any = None) -> EventProposer | None:
     """The shipped proposer (or the JSON file at ``path``), or ``None`` when the shipped file is
     absent: then the rules and the news model alone decide."""
-    try:
-        if path is None:
-            text = resources.files("hypecycle.data.events").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-        else:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-    except FileNotFoundError:
-        if path is not None:
-            raise LexiconError(f"proposer model {path}: file not found; give an existing JSON file.") from None
-        return None
-    try:
-        params = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LexiconError(f"{path or MODEL_FILE}: invalid JSON at line {exc.lineno}: {exc.msg}.") from exc
-    return EventProposer(params)
+    found = model_params(MODEL_FILE, path, what="proposer model")
+    return None if found is None else EventProposer(*found)

@@ -54,6 +54,36 @@ def load_json(name: str) -> dict[str, Any]:
     return data
 
 
+def model_params(name: str, path: Any = None, *, what: str) -> tuple[dict[str, Any], str] | None:
+    """The parameters of a learned model, plain JSON: the shipped data file ``name``, or the file at
+    ``path``; with where they came from (for error messages). ``None`` when the shipped file is absent
+    (the caller's documented fallback).
+
+    Raises
+    ------
+    LexiconError
+        If ``path`` does not exist, or the file is not a JSON object.
+    """
+    source = name if path is None else str(path)
+    try:
+        if path is None:
+            text = resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+        else:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+    except FileNotFoundError:
+        if path is not None:
+            raise LexiconError(f"{what} {path}: file not found; give an existing JSON file.") from None
+        return None
+    try:
+        params = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LexiconError(f"{source}: invalid JSON at line {exc.lineno}: {exc.msg}.") from exc
+    if not isinstance(params, dict):
+        raise LexiconError(f"{source}: expected a JSON object at top level, got {type(params).__name__}.")
+    return params, source
+
+
 @lru_cache(maxsize=None)
 def load_csv(name: str) -> tuple[dict[str, str], ...]:
     """Parse and cache a CSV data file; lines starting with ``#`` are comments."""
