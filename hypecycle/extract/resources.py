@@ -45,12 +45,17 @@ def load_json(name: str) -> dict[str, Any]:
     LexiconError
         If the file is not a JSON object.
     """
+    return _json_object(read_text(name), name)
+
+
+def _json_object(text: str, source: str) -> dict[str, Any]:
+    """The JSON object in ``text`` (read from ``source``), or a :class:`LexiconError` naming it."""
     try:
-        data = json.loads(read_text(name))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LexiconError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}; fix the file.") from exc
+        raise LexiconError(f"{source}: invalid JSON at line {exc.lineno}: {exc.msg}; fix the file.") from exc
     if not isinstance(data, dict):
-        raise LexiconError(f"{name}: expected a JSON object at top level, got {type(data).__name__}.")
+        raise LexiconError(f"{source}: expected a JSON object at top level, got {type(data).__name__}.")
     return data
 
 
@@ -75,13 +80,7 @@ def model_params(name: str, path: Any = None, *, what: str) -> tuple[dict[str, A
         if path is not None:
             raise LexiconError(f"{what} {path}: file not found; give an existing JSON file.") from None
         return None
-    try:
-        params = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LexiconError(f"{source}: invalid JSON at line {exc.lineno}: {exc.msg}.") from exc
-    if not isinstance(params, dict):
-        raise LexiconError(f"{source}: expected a JSON object at top level, got {type(params).__name__}.")
-    return params, source
+    return _json_object(text, source), source
 
 
 @lru_cache(maxsize=None)
