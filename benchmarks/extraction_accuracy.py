@@ -182,14 +182,13 @@ def evaluate(ex: Extractor, data: list[tuple[Article, list[dict]]]):
     return tp, fp, fn, fields, errors, time.perf_counter() - t0
 
 
-def score_article(art_id: str, gold: list[dict], pred: list[dict], acc: tuple) -> None:
-    """Match one article's predicted events to its gold events and add the outcome to
-    ``acc`` = (tp, fp, fn, fields, errors): an event matches when its type is equal and
-    its company is (exact names first, then a name that is the leading words of the other)."""
-    tp, fp, fn, fields, errors = acc
+def match(gold: list[dict], pred: list[dict]) -> dict[int, int]:
+    """One-to-one matching of an article's events: gold index -> predicted index. An event matches
+    when its type is equal and its company is (exact names first, so that a short form never steals
+    a full match, then a name that is the leading words of the other)."""
     used: set[int] = set()
     pairs: dict[int, int] = {}
-    for prefix in (False, True):  # exact names first, so a short form never steals a full match
+    for prefix in (False, True):
         for gi, g in enumerate(gold):
             if gi in pairs:
                 continue
@@ -198,6 +197,15 @@ def score_article(art_id: str, gold: list[dict], pred: list[dict], acc: tuple) -
             if j is not None:
                 pairs[gi] = j
                 used.add(j)
+    return pairs
+
+
+def score_article(art_id: str, gold: list[dict], pred: list[dict], acc: tuple) -> None:
+    """Match one article's predicted events to its gold events (:func:`match`) and add the outcome
+    to ``acc`` = (tp, fp, fn, fields, errors)."""
+    tp, fp, fn, fields, errors = acc
+    pairs = match(gold, pred)
+    used = set(pairs.values())
     for gi, g in enumerate(gold):
         j = pairs.get(gi)
         if j is None:

@@ -51,22 +51,6 @@ class _CollectAll:
         return []
 
 
-def _matched(gold: list[dict], pred: list[dict]) -> set[int]:
-    """Indices of the gold events the benchmark's one-to-one matching pairs with ``pred``."""
-    used: set[int] = set()
-    pairs: dict[int, int] = {}
-    for prefix in (False, True):
-        for gi, g in enumerate(gold):
-            if gi in pairs:
-                continue
-            j = next((k for k, p in enumerate(pred) if k not in used and p["type"] == g["type"]
-                      and ea.same_name(g["company"], p["company"], prefix=prefix)), None)
-            if j is not None:
-                pairs[gi] = j
-                used.add(j)
-    return set(pairs)
-
-
 def collect(sets: list[str], model: str = "blank"):
     """Per article: dict(set, id, gold, kept event dicts, pairs with labels)."""
     ex = Extractor(model=model, proposer="none")  # the shipped proposer is not read: this trains a new one
@@ -80,7 +64,7 @@ def collect(sets: list[str], model: str = "blank"):
             if x.warnings:  # extraction turns failures into warnings: a failure here would lose pairs unseen
                 raise SystemExit(f"{s} {art.id}: {'; '.join(x.warnings)}")
             kept = [e.to_dict() for e in x.events]
-            done = _matched(gold, kept)
+            done = set(ea.match(gold, kept))  # the gold events the kept ones match
             rest = [g for gi, g in enumerate(gold) if gi not in done]
             rows = []
             for p in ex.story.last_pairs:

@@ -51,17 +51,7 @@ class _KeepAll(NewsModel):
 
 def match_labels(gold: list[dict], pred: list[dict]) -> list[int]:
     """1 for each predicted event matched to a gold event (the benchmark's one-to-one matching)."""
-    used: set[int] = set()
-    pairs: dict[int, int] = {}
-    for prefix in (False, True):
-        for gi, g in enumerate(gold):
-            if gi in pairs:
-                continue
-            j = next((k for k, p in enumerate(pred) if k not in used and p["type"] == g["type"]
-                      and ea.same_name(g["company"], p["company"], prefix=prefix)), None)
-            if j is not None:
-                pairs[gi] = j
-                used.add(j)
+    used = set(ea.match(gold, pred).values())
     return [int(k in used) for k in range(len(pred))]
 
 
