@@ -20,24 +20,22 @@ heldout4) are never used. Needs ../shared/corpora (the sets store locators, not 
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
-import subprocess
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("extraction_accuracy", ROOT / "benchmarks" / "extraction_accuracy.py")
-ea = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ea)  # type: ignore[union-attr]
+_spec = importlib.util.spec_from_file_location("_training", ROOT / "corpora" / "_training.py")
+training = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(training)  # type: ignore[union-attr]
+ea = training.ea
 
 from hypecycle.extract import Extractor  # noqa: E402
 from hypecycle.extract.companies import same_company  # noqa: E402
 
-DEFAULT_SETS = ("train1", "real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5")
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.10, 0.91, 0.05))
 PER_TYPE = (1, 2)
 MIN_COUNT = 3  # a feature seen in fewer training pairs is dropped
@@ -189,19 +187,7 @@ def best_buyer_threshold(rows, buyer_probs) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--C", type=float, default=0.3)
-    ap.add_argument("--out", type=Path, default=ROOT / "hypecycle" / "data" / "events" / "proposer_model.json")
-    ap.add_argument("--dry-run", action="store_true", help="cross-validate only; write nothing")
-    args = ap.parse_args(argv)
-    sets = [s for s in args.sets.split(",") if s]
-    bad = set(sets) & set(ea.HELD_OUT)
-    if bad:
-        ap.error(f"held-out sets are never trained on: {', '.join(sorted(bad))}")
-    if "train1" not in sets:
-        ap.error("--sets must include train1 (cross-validation runs on it)")
+    args, sets = training.parse_args(__doc__.split("\n")[0], C=0.3, out="proposer_model.json", argv=argv)
     rows = collect(sets)
     if not rows:
         print("no articles loaded (is ../shared/corpora present?)")
@@ -211,8 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     n_pairs = sum(len(r["pairs"]) for r in rows)
     n_pos = sum(p["y"] for r in rows for p in r["pairs"])
     print(f"{len(rows)} articles ({len(train1)} train1), {n_pairs} pairs, {n_pos} of them events left by the rules")
-    rng = np.random.default_rng(2026)
-    fold_of = rng.permutation(len(train1)) % args.folds
+    fold_of = training.fold_of(len(train1), args.folds)
     probs: list[list[float]] = [[] for _ in train1]
     buyer_probs: list[list[float]] = [[] for _ in train1]
     status_ok = [0, 0]
@@ -244,11 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         return 0
     models = fit_all(rows, args.C)
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, check=False).stdout.strip()
-    except OSError:
-        commit = ""
+    commit = training.code_commit()
 
     def rounded(m):
         return {"weights": dict(sorted(m["weights"].items())), "intercept": round(m["intercept"], 5)}

@@ -17,10 +17,8 @@ Needs ../shared/corpora (the sets store locators, not text).
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
-import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -28,14 +26,14 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("extraction_accuracy", ROOT / "benchmarks" / "extraction_accuracy.py")
-ea = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ea)  # type: ignore[union-attr]
+_spec = importlib.util.spec_from_file_location("_training", ROOT / "corpora" / "_training.py")
+training = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(training)  # type: ignore[union-attr]
+ea = training.ea
 
 from hypecycle.extract import Extractor  # noqa: E402
 from hypecycle.extract.news import NewsModel  # noqa: E402
 
-DEFAULT_SETS = ("train1", "real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5")
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.20, 0.81, 0.05))
 
 
@@ -119,19 +117,7 @@ def _rules_score(rows):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--C", type=float, default=1.0)
-    ap.add_argument("--out", type=Path, default=ROOT / "hypecycle" / "data" / "events" / "news_model.json")
-    ap.add_argument("--dry-run", action="store_true", help="cross-validate only; write nothing")
-    args = ap.parse_args(argv)
-    sets = [s for s in args.sets.split(",") if s]
-    bad = set(sets) & set(ea.HELD_OUT)
-    if bad:
-        ap.error(f"held-out sets are never trained on: {', '.join(sorted(bad))}")
-    if "train1" not in sets:
-        ap.error("--sets must include train1 (cross-validation runs on it)")
+    args, sets = training.parse_args(__doc__.split("\n")[0], C=1.0, out="news_model.json", argv=argv)
     rows = collect(sets)
     if not rows:
         print("no articles loaded (is ../shared/corpora present?)")
@@ -141,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     extra = [r for r in rows if r[0] != "train1"]
     n_cand = sum(len(r[3]) for r in rows)
     print(f"{len(rows)} articles ({len(train1)} train1), {n_cand} candidates, {len(names)} features")
-    rng = np.random.default_rng(2026)
-    fold_of = rng.permutation(len(train1)) % args.folds
+    fold_of = training.fold_of(len(train1), args.folds)
     probs: list[list[float]] = [[] for _ in train1]
     for k in range(args.folds):
         tr = [r for r, f in zip(train1, fold_of) if f != k] + extra
@@ -169,11 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     X, y = _matrix(rows, names)
     sc, lr = _fit(X, y, args.C)
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, check=False).stdout.strip()
-    except OSError:
-        commit = ""
+    commit = training.code_commit()
     params = {
         "_about": "Logistic regression deciding whether a candidate event is the story's news "
                   "(hypecycle.extract.news); trained by corpora/train_news_model.py; see news_model.md.",
