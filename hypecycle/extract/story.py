@@ -132,7 +132,7 @@ class StoryReader:
         if not drafts and not tdrafts:
             if self.proposer is None or self.news is None:
                 return ()
-            return self._proposed(state, tsent, hit, [], [], body, year)
+            return self._proposed(state, tsent, hit, [], [], body, year, state.gazetteer())
         self._amount_nearby(drafts + tdrafts, state)
         self._deal_amount(drafts + tdrafts, state)
         self._confirm_funding(drafts + tdrafts, title, text)
@@ -143,7 +143,7 @@ class StoryReader:
         if tdrafts:
             self._headline_story(drafts, tdrafts, state, title)
         drafts = [d for d in drafts if not _opening_word(d.company, body)]
-        gaz = [(si, c.text) for si in sorted(state.cache) for c in state.cache[si].cands if not c.person]
+        gaz = state.gazetteer()
         if self.news is None:
             return tuple(e for e, _d in self._finish(drafts + tdrafts, year, gaz))
         # the learned news model decides which candidates are the story's news: the reported events,
@@ -160,7 +160,7 @@ class StoryReader:
 
     def _proposed(self, state: _State, tsent: Sent | None, hit: dict, kept: list[Event],
                   pairs: list[tuple[Event, Draft]], body: str, year: int,
-                  gaz: list[tuple[int, str]] | None = None) -> tuple[Event, ...]:
+                  gaz: list[tuple[int, str]]) -> tuple[Event, ...]:
         """Events the learned proposer reads from the story beyond the ones kept so far."""
         entries = self.rules.entries
         sents = []
@@ -170,8 +170,6 @@ class StoryReader:
         for si in sorted(hit):
             sent = state.sent(si)
             sents.append((si, sent, _trigger_spans(sent, hit[si], entries)))
-        if gaz is None:
-            gaz = [(si, c.text) for si in sorted(state.cache) for c in state.cache[si].cands if not c.person]
         book = _AliasBook(gaz)
         taken: dict[tuple[str, str], str] = {}
         for e, _d in pairs:
@@ -642,6 +640,10 @@ class _State:
         if self._named is None:
             self._named = {w.lower() for w in re.findall(r"(?<=[a-z,] )([A-Z][a-z]+)\b", self.body)}
         return self._named
+
+    def gazetteer(self) -> list[tuple[int, str]]:
+        """The names of the sentences parsed so far that are not people, as ``(sentence, name)``."""
+        return [(si, c.text) for si in sorted(self.cache) for c in self.cache[si].cands if not c.person]
 
     def make(self, text: str, *, headline: bool = False) -> Sent:
         doc = self.ex.nlp.make_doc(text)
