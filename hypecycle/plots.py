@@ -206,6 +206,12 @@ def curve_position(probabilities: dict[str, float]) -> tuple[float, float]:
     return float(mean), float(np.sqrt(var))
 
 
+#: A label that would overlap one drawn before it is raised by this many points at a time,
+#: at most to this height above its topic.
+LABEL_STEP = 4
+LABEL_RISE_MAX = 240
+
+
 def hype_cycle_figure(calls: list[dict], title: str = ""):
     """The hype-cycle curve with each topic placed from the model's output.
 
@@ -221,17 +227,14 @@ def hype_cycle_figure(calls: list[dict], title: str = ""):
     for phase, (a, b) in PHASE_SPANS.items():
         ax.axvspan(a, b, color=PHASE_COLOURS[phase], alpha=0.5, lw=0)
         ax.text((a + b) / 2, -0.07, PHASE_NAMES[phase].replace(" of ", "\nof "), ha="center", va="top", fontsize=8.5)
-    offsets = {}
+    labels = []
     for c in sorted(calls, key=lambda c: curve_position(c["probabilities"])[0]):
         mx, sd = curve_position(c["probabilities"])
         my = float(canonical_curve(np.array([mx]))[0])
-        key = round(mx, 2)
-        k = offsets.get(key, 0)
-        offsets[key] = k + 1
         ax.errorbar([mx], [my], xerr=[[sd], [sd]], fmt="o", color="#1f5fa8", ms=8, capsize=4, lw=1.2, zorder=5)
-        ax.annotate(f"{c['topic']}\n{c['phase']} {c['confidence']:.0%}", (mx, my), xytext=(8, 10 + 26 * k),
-                    textcoords="offset points", fontsize=9, color="#0b2f57",
-                    arrowprops={"arrowstyle": "-", "color": "#999", "lw": 0.6})
+        labels.append(ax.annotate(f"{c['topic']}\n{c['phase']} {c['confidence']:.0%}", (mx, my), xytext=(8, 10),
+                                  textcoords="offset points", fontsize=9, color="#0b2f57",
+                                  arrowprops={"arrowstyle": "-", "color": "#999", "lw": 0.6}))
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.25, 1.35)
     ax.set_xticks([])
@@ -242,7 +245,29 @@ def hype_cycle_figure(calls: list[dict], title: str = ""):
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
+    _unstack(fig, labels)
     return fig
+
+
+def _unstack(fig, labels) -> None:
+    """Raise each label (left to right) until it overlaps none placed before it, so that topics
+    close on the curve keep readable labels."""
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+
+    def text_box(label):  # the text alone: an annotation's own extent takes in its arrow
+        return Text.get_window_extent(label, renderer)
+
+    placed = []
+    for label in labels:
+        x, y = label.xyann
+        box = text_box(label)
+        while any(box.overlaps(b) for b in placed) and y < LABEL_RISE_MAX:
+            y += LABEL_STEP
+            label.xyann = (x, y)
+            box = text_box(label)
+        placed.append(box)
 
 
 def backtest_figure(bt):

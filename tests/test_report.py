@@ -157,3 +157,25 @@ def test_the_first_readme_command_works_without_shared_data(run_cli, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "ai-infrastructure as of 2026-" in r.stdout and "nearest analogs" in r.stdout
     assert list((tmp_path / "cache").glob("demo-*.duckdb"))
+
+
+def test_the_labels_of_topics_close_on_the_curve_do_not_overlap():
+    """Two topics a little apart (not at the same rounded place) get stacked labels, not one
+    label drawn over the other (the 2013 chart once printed 'cloud' over 'social-media')."""
+    from hypecycle.plots import hype_cycle_figure
+
+    def call(topic, trough):
+        probs = {"trigger": 0.05, "peak": 0.1, "trough": trough, "slope": 0.8 - trough, "plateau": 0.05}
+        return {"topic": topic, "phase": "trough", "probabilities": probs, "confidence": trough}
+
+    fig = hype_cycle_figure([call("cloud", 0.41), call("social-media", 0.37), call("far", 0.0)])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    from matplotlib.text import Text
+
+    boxes = {t.get_text().split("\n")[0]: Text.get_window_extent(t, renderer) for t in fig.axes[0].texts
+             if "\n" in t.get_text() and "%" in t.get_text()}
+    assert set(boxes) == {"cloud", "social-media", "far"}
+    assert not boxes["cloud"].overlaps(boxes["social-media"])
+    import matplotlib.pyplot as plt
+    plt.close(fig)
