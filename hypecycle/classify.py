@@ -777,11 +777,15 @@ class PhaseCall:
     confidence: float
     #: feature name -> its push towards ``phase`` (log-odds), largest first; empty without coefficients
     drivers: dict[str, float] = field(default_factory=dict)
+    #: feature name -> (value, lowest, highest seen in training) for the features outside the
+    #: training range, which the model reads as the edge of that range
+    beyond: dict[str, tuple[float, float, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"phase": self.phase, "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
                 "confidence": round(self.confidence, 4),
                 "drivers": {k: round(v, 4) for k, v in self.drivers.items()},
+                "beyond": {k: [round(float(v), 6) for v in t] for k, t in self.beyond.items()},
                 "features": {k: (None if v is None or (isinstance(v, float) and math.isnan(v)) else round(v, 6))
                              for k, v in self.features.items()}}
 
@@ -820,6 +824,18 @@ def contributions(model: PhaseClassifier, x: np.ndarray, phase: str) -> dict[int
     return {j: float(v / used) for j, v in enumerate(totals)}
 
 
+def training_range(model: PhaseClassifier) -> tuple[np.ndarray, np.ndarray] | None:
+    """The lowest and highest value of each feature the model saw in training (over all its
+    calibration folds), or ``None`` for a model that does not keep them."""
+    fitted = getattr(model.model_, "calibrated_classifiers_", None)
+    bases = [c.estimator for c in fitted] if fitted is not None else [model.model_]
+    lows = [b.low_ for b in bases if hasattr(b, "low_")]
+    highs = [b.high_ for b in bases if hasattr(b, "high_")]
+    if not lows or len(lows) != len(bases):
+        return None
+    return np.min(lows, axis=0), np.max(highs, axis=0)
+
+
 def call_phase(model: PhaseClassifier, card: dict[str, Any], features: dict[str, float]) -> PhaseCall:
     """The phase call of one feature row (names as in the model card)."""
     names = card["features"]
@@ -829,10 +845,16 @@ def call_phase(model: PhaseClassifier, card: dict[str, Any], features: dict[str,
     best = max(probs, key=probs.get)
     contrib = contributions(model, x[0], best) or {}
     drivers = dict(sorted(((names[j], v) for j, v in contrib.items()), key=lambda kv: -abs(kv[1])))
-    return PhaseCall(best, probs, {n: features.get(n, math.nan) for n in names}, probs[best], drivers)
+    beyond = {}
+    span = training_range(model)
+    if span is not None:
+        for j, (v, lo, hi) in enumerate(zip(x[0], *span)):
+            if not math.isnan(v) and (v < lo - 1e-9 or v > hi + 1e-9):
+                beyond[names[j]] = (float(v), float(lo), float(hi))
+    return PhaseCall(best, probs, {n: features.get(n, math.nan) for n in names}, probs[best], drivers, beyond)
 
 
 __all__ = ["FEATURE_GROUPS", "FEATURE_NAMES", "PhaseCall", "PhaseClassifier", "TRUSTED_TYPES", "TrainingSet",
            "analog_features", "call_phase", "card_path", "contributions", "default_model_path", "feature_names", "fit_features",
            "fit_model", "frame_features", "leave_one_topic_out", "load_model", "rule_baseline", "save_model",
-           "scores", "synthetic_set", "trajectory_features"]
+           "scores", "synthetic_set", "training_range", "trajectory_features"]

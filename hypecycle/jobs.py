@@ -1109,6 +1109,8 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
     if call.confidence < 0.5:
         caveats.append(f"low confidence: the most probable phase has {call.confidence:.0%}; read the probabilities, "
                        "not the single call")
+    if call.beyond:
+        caveats.append(_beyond_caveat(call))
     fit = pr.fit.to_dict() if pr.fit is not None and hasattr(pr.fit, "to_dict") else None
     if fit and not fit.get("converged"):
         caveats.append(f"the hype-curve fit did not converge: {fit.get('reason')}")
@@ -1141,6 +1143,21 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
     if figures:
         figs = report_figures(pr)
     return report, figs
+
+
+#: How many of the features outside the training range a caveat names (those pushing most).
+BEYOND_SHOWN = 4
+
+
+def _beyond_caveat(call) -> str:
+    """The caveat for features outside the range the model was trained on, those that push the
+    call most first."""
+    names = sorted(call.beyond, key=lambda n: -abs(call.drivers.get(n, 0.0)))
+    shown = [f"{n} {v:.3g} (trained on {lo:.3g} to {hi:.3g})" for n in names[:BEYOND_SHOWN]
+             for v, lo, hi in [call.beyond[n]]]
+    more = f" and {len(names) - BEYOND_SHOWN} more" if len(names) > BEYOND_SHOWN else ""
+    return ("outside the range the model was trained on, read as its nearest edge, so the probabilities rest on "
+            "an extrapolation and may be too confident: " + ", ".join(shown) + more)
 
 
 def _loto_key(card: dict) -> str:

@@ -107,6 +107,26 @@ def test_a_feature_beyond_the_training_range_is_not_extrapolated(synth_sets):
     assert np.allclose(model.predict_proba(x.reshape(1, -1)), model.predict_proba(far.reshape(1, -1)))
 
 
+
+def test_the_call_names_the_features_beyond_the_training_range(synth_sets):
+    """What the model reads as the edge of its training data is said, so a report can warn
+    that its probabilities extrapolate (and the report does, in a caveat)."""
+    from hypecycle.jobs import _beyond_caveat
+
+    train, test = synth_sets
+    model = classify.fit_model(train)
+    card = {"features": list(train.X.columns)}
+    inside = dict(zip(train.X.columns, train.X.to_numpy(dtype=float)[5]))
+    assert classify.call_phase(model, card, inside).beyond == {}
+    top = float(np.nanmax(train.X["funding_rate"]))
+    far = {**inside, "funding_rate": 3 * top + 1, "hype_lift": float("nan")}
+    call = classify.call_phase(model, card, far)
+    assert set(call.beyond) == {"funding_rate"}
+    value, low, high = call.beyond["funding_rate"]
+    assert value == 3 * top + 1 and high == pytest.approx(top) and low <= high
+    assert "funding_rate" in _beyond_caveat(call) and "extrapolation" in _beyond_caveat(call)
+    assert call.to_dict()["beyond"]["funding_rate"][0] == pytest.approx(3 * top + 1)
+
 def test_metrics_on_a_known_case():
     s = classify.scores(["peak", "trough", "peak", "slope"], ["peak", "peak", "peak", "plateau"],
                         classify.one_hot(["peak", "peak", "peak", "plateau"]))
