@@ -288,6 +288,10 @@ def test_wild_news_rules_negative(ex: Extractor, rule: str, text: str, title: st
          ("acquisition", "Lantern Advisory", {"amount": 1e9, "acquirer": "Gale Partners", "status": "talks"})),
         ("names: an X-based modifier is not the object", "Gale Partners agreed to acquire Kettering-owned "
          "restaurant group Lantern Inc for $1 billion.", "", ("acquisition", "Lantern Inc", {"amount": 1e9})),
+        ("acquisition: a deal's size written before a bracketed conversion", "Hanwell Industries Plc is in the "
+         "early stages of preparing a 1.4 billion pound ($2.2 billion) agreed takeover bid for steel group Calder "
+         "Steel Plc, the Sunday Courier reported.", "Hanwell weighs bid for Calder: paper",
+         ("acquisition", "Calder Steel Plc", {"amount": 1.4e9, "currency": "GBP", "status": "planned"})),
         ("names: a sub-heading in capitals is not a name", "Aloha Air filed for bankruptcy on Monday. "
          "'PRICING PRESSURE' In its bankruptcy filing, Aloha Air blamed a rival.", "", ("bankruptcy", "Aloha Air", {})),
     ],

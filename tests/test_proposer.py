@@ -133,11 +133,40 @@ def test_the_shipped_proposer_reads_a_pending_deal_the_rules_miss() -> None:
     events = x.events
     assert [(e.type, e.company) for e in events] == [("acquisition", "Brightwave Networks Inc")]
     assert events[0].evidence.startswith("A group of Brightwave")
+    assert (events[0].amount, events[0].currency) == (8e9, "USD")  # the price its own sentence pays
     # every company of the story's trigger sentences was weighed, and only the target is probable
     probs = {p.name: p.probability for p in ex.story.last_pairs}
     assert set(probs) == {"Brightwave Networks Inc", "Harbor Telecom Corp"}
     assert probs["Brightwave Networks Inc"] > ex.proposer.threshold > probs["Harbor Telecom Corp"]
     assert Extractor().extract(VOTE) == ex.extract(VOTE)  # deterministic
+
+
+def test_a_proposed_deal_with_two_prices_in_its_sentence_takes_neither() -> None:
+    """Two prices paid for the target (cash, or stock) do not tell which is the deal's."""
+    two = Article(VOTE.id, VOTE.date, VOTE.title, VOTE.text.replace(
+        "for $8 billion.", "for $8 billion, or for $9 billion in stock."))
+    x = Extractor().extract(two)
+    assert x.warnings == ()
+    assert [(e.type, e.company, e.amount) for e in x.events] == [("acquisition", "Brightwave Networks Inc", None)]
+
+
+#: An acquisition told in passing in a story about results (our own sentences): the rules read
+#: the deal and its price, the news model drops it as background, the proposer brings it back.
+ASIDE = Article("aside", dt.date(2012, 3, 14), "Acme Foods profit slips on higher grain costs",
+                "Acme Foods Inc said on Wednesday its quarterly profit fell 8 percent as grain costs rose and "
+                "demand for its breakfast cereals weakened in Europe. The company cut its forecast for the year and "
+                "said it would close two plants in Ohio. Acme also said it had bought privately held Birchwood "
+                "Corp., a maker of frozen sauces and soups, for about $95 million.")
+
+
+def test_a_proposed_pair_the_news_model_dropped_keeps_the_rules_fields() -> None:
+    assert [e.company for e in Extractor(proposer="none").extract(ASIDE).events] == []
+    ex = Extractor()
+    x = ex.extract(ASIDE)
+    assert x.warnings == ()
+    assert ("acquisition", "birchwood") in {(p.type, p.key) for p in ex.story.last_pairs}
+    got = [(e.type, e.company, e.amount, e.currency) for e in x.events]
+    assert got == [("acquisition", "Birchwood Corp", 95e6, "USD")]
 
 
 def test_kept_events_are_never_proposed_again() -> None:

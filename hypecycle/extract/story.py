@@ -10,6 +10,7 @@ which are the story's news, and merges mentions of one event (aliases resolved).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Iterable
 
 from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, gapped_name, normalise_company,
@@ -17,7 +18,7 @@ from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, ga
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT
 from hypecycle.extract.news import YEAR, exact_event
 from hypecycle.extract.proposer import story_pairs
-from hypecycle.extract.resources import pattern, patterns
+from hypecycle.extract.resources import pattern, patterns, word_set
 from hypecycle.extract.sentences import LEAD as _LEAD
 from hypecycle.extract.sentences import split_sentences
 from hypecycle.schema import Event
@@ -185,15 +186,26 @@ class StoryReader:
         chosen = self.proposer.propose(cands)
         if not chosen:
             return ()
+        # a pair the news model dropped was a candidate of the rules: its fields are theirs (the
+        # rules are exact on money, rounds and names; the models decide only whether it is news)
+        dropped = {(e.type, normalise_company(e.company)): d for e, d in pairs if id(e) not in kept_ids}
         drafts = []
         for p in chosen:
-            d = Draft(type=p.type, company=p.name, evidence=p.evidence, sentence=p.first,
-                      status=self.proposer.status_of(p))
-            if p.type == "acquisition":
-                d.acquirer = self.proposer.buyer(p, cands)
+            src = dropped.get((p.type, p.key))
+            if src is not None:
+                d = replace(src, company=p.name, weak="", mentions=list(src.mentions), investors=list(src.investors),
+                            status=self.proposer.status_of(p))
+                if p.type == "acquisition":
+                    d.acquirer = self.proposer.buyer(p, cands) or src.acquirer
+            else:
+                d = Draft(type=p.type, company=p.name, evidence=p.evidence, sentence=p.first,
+                          status=self.proposer.status_of(p))
+                if p.type == "acquisition":
+                    d.acquirer = self.proposer.buyer(p, cands)
             drafts.append(d)
         self._amount_nearby(drafts, state)
         self._deal_amount(drafts, state)
+        self._stated_price(drafts, {si: (sent, trigs) for si, sent, trigs in sents})
         return tuple(e for e, _d in self._finish(drafts, year, gaz))
 
     # -- internals -----------------------------------------------------------------------
@@ -224,6 +236,34 @@ class StoryReader:
                         break
                 if d.amount is not None:
                     break
+
+    def _stated_price(self, drafts: list[Draft], sents: dict[int, tuple[Sent, list]]) -> None:
+        """A proposed acquisition with no amount yet takes the price its own sentence pays: the
+        one amount (not a per-share price, not a conversion) written "for $X" or "for about $X"
+        after an acquisition trigger of that sentence that names the target in between ("plan to
+        buy 70 percent of Sprint for $20.1 billion", "a bid to buy the company for about $11
+        billion"). Two such amounts (rival bids, a deal and its debt) leave it unset."""
+        for d in drafts:
+            if d.type != "acquisition" or d.amount is not None or d.sentence not in sents:
+                continue
+            sent, trigs = sents[d.sentence]
+            low = sent.text.lower()
+            target = (normalise_company(d.company).split() or [""])[0]
+            found = set()
+            for typ, _a, te, _w in trigs:
+                if typ != "acquisition":
+                    continue
+                for m, ms, _me, role in self.rules.money_roles(sent, low):
+                    if role != "plain" or m.currency is None or not te <= ms < te + _PRICE_REACH:
+                        continue
+                    k = ms - 1
+                    while k > te and sent.lows[k] in _APPROX:
+                        k -= 1  # "for about", "for nearly"
+                    between = " ".join(sent.lows[te:k])
+                    if sent.lows[k] == "for" and (target in between.split() or _THE_COMPANY.search(between)):
+                        found.add((m.amount, m.currency))
+            if len(found) == 1:
+                d.amount, d.currency = found.pop()
 
     def _deal_amount(self, drafts: list[Draft], state: _State) -> None:
         """A reported acquisition with no amount anywhere takes the value the story puts on the
@@ -258,7 +298,7 @@ class StoryReader:
                 for m, ms, me, role in self.rules.money_roles(sent, sent.text.lower()):
                     if role not in ("plain", "valuation") or m.currency is None:
                         continue
-                    after = " ".join(sent.lows[me:me + 5])
+                    after = " ".join(sent.lows[_past_brackets(sent.lows, me):][:5])  # "(\$2.44 billion) takeover bid"
                     before = " ".join(sent.lows[max(0, ms - 5):ms])
                     if _DEAL_AFTER_MONEY.match(after) or _DEAL_BEFORE_MONEY.search(before):
                         if "debt" not in " ".join(sent.lows[me:me + 6]):
@@ -483,6 +523,10 @@ class StoryReader:
 #: Words just before an event's amount in a sentence that refers back to the event.
 _AMOUNT_CUE = patterns("story", "amount_cue")
 _DEAL_NOUN = pattern("story", "deal_noun")
+#: How far after an acquisition trigger a proposed event's price may be written (tokens).
+_PRICE_REACH = 20
+_APPROX = word_set("events", "quant_words")  # "for about", "for more than"
+_THE_COMPANY = pattern("story", "the_company")
 #: a definite reference to the deal: "the deal", "the $4.1 billion all-cash offer"
 _DEAL_REF = pattern("story", "deal_ref")
 #: money written as the deal's size: "$147 billion offer", "$2 billion all-cash takeover bid"
@@ -559,6 +603,16 @@ def _fill(old: Draft, d: Draft) -> None:
 
 
 _DIGITS = re.compile(r"\d[\d,.]*")
+
+
+def _past_brackets(lows: list[str], at: int) -> int:
+    """The token after a bracketed aside that opens at ``at`` (a conversion such as "( $ 2.44
+    billion )"), or ``at`` itself."""
+    if at < len(lows) and lows[at] == "(":
+        for k in range(at + 1, min(len(lows), at + 9)):
+            if lows[k] == ")":
+                return k + 1
+    return at
 
 
 def _trigger_spans(sent: Sent, matches: Iterable[re.Match[str]], entries) -> list[tuple[str, int, int, str]]:
