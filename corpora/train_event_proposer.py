@@ -2,7 +2,7 @@
 
 Usage::
 
-    python corpora/train_event_proposer.py [--sets train1,real,wilddev,...] [--folds 5] [--C 0.3]
+    python corpora/train_event_proposer.py [--sets train1,real,wilddev,...] [--folds 5] [--C 1.0]
                                            [--out hypecycle/data/events/proposer_model.json] [--dry-run]
 
 The extractor runs with the shipped news model; what it keeps is fixed. Every (event type,
@@ -187,7 +187,7 @@ def best_buyer_threshold(rows, buyer_probs) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args, sets = training.parse_args(__doc__.split("\n")[0], C=0.3, out="proposer_model.json", argv=argv)
+    args, sets = training.parse_args(__doc__.split("\n")[0], C=1.0, out="proposer_model.json", argv=argv)
     rows = collect(sets)
     if not rows:
         print("no articles loaded (is ../shared/corpora present?)")

@@ -168,9 +168,18 @@ class StoryReader:
         if tsent is not None:
             tlow = tsent.text.lower()
             sents.append((-1, tsent, _trigger_spans(tsent, self.rules.trigger_re.finditer(tlow), entries)))
-        for si in sorted(hit):
-            sent = state.sent(si)
-            sents.append((si, sent, _trigger_spans(sent, hit[si], entries)))
+        for si in range(len(state.spans)):
+            spans = _trigger_spans(state.sent(si), hit[si], entries) if si in hit else []
+            have = {t for t, _a, _b, _w in spans}
+            a, b = state.spans[si]
+            low = state.body[a:b].lower()
+            cued = [(t, m) for t, rx in _CUES.items() if t not in have for m in rx.finditer(low)]
+            if cued:
+                sent = state.sent(si)
+                spans += [(t, sent.tok_at(m.start()), sent.tok_at(max(m.end() - 1, m.start())) + 1,
+                           "cue_" + _DIGITS.sub("0", "_".join(m.group(0).split()[:2]))) for t, m in cued]
+            if spans:
+                sents.append((si, state.sent(si), spans))
         book = _AliasBook(gaz)
         taken: dict[tuple[str, str], str] = {}
         for e, _d in pairs:
@@ -527,6 +536,8 @@ _DEAL_NOUN = pattern("story", "deal_noun")
 _PRICE_REACH = 20
 _APPROX = word_set("events", "quant_words")  # "for about", "for more than"
 _THE_COMPANY = pattern("story", "the_company")
+#: words that speak of an event in a shape no sentence rule states: sentences the proposer weighs too
+_CUES = patterns("proposer", "cues")
 #: a definite reference to the deal: "the deal", "the $4.1 billion all-cash offer"
 _DEAL_REF = pattern("story", "deal_ref")
 #: money written as the deal's size: "$147 billion offer", "$2 billion all-cash takeover bid"
