@@ -169,6 +169,24 @@ def test_a_proposed_pair_the_news_model_dropped_keeps_the_rules_fields() -> None
     assert got == [("acquisition", "Birchwood Corp", 95e6, "USD")]
 
 
+#: A sale told through a court's order (our own sentences): no trigger of the rules, only the words
+#: "the sale of", which the proposer's cues weigh.
+HALT = Article("halt", dt.date(2007, 12, 7), "Court orders halt to Fernhill Care sale",
+               "A state court ordered a temporary halt on Thursday to the $1.2 billion sale of Fernhill Care Inc to "
+               "private equity firm Oakridge Partners, according to a court order. Fernhill Care, which runs nursing "
+               "homes, said it would appeal. Its shares closed up 1 percent.")
+
+
+def test_a_cue_sentence_is_weighed_when_no_trigger_speaks() -> None:
+    assert Extractor(proposer="none").extract(HALT).events == ()
+    ex = Extractor()
+    x = ex.extract(HALT)
+    assert x.warnings == ()
+    pair = next(p for p in ex.story.last_pairs if (p.type, p.key) == ("acquisition", "fernhill care"))
+    assert any("cue_sale_of" in k for k in pair.features)
+    assert [(e.type, e.company) for e in x.events] == [("acquisition", "Fernhill Care Inc")]
+
+
 def test_kept_events_are_never_proposed_again() -> None:
     """A pair the rules and news model already report is not a pair the proposer weighs."""
     a = Article("kept", dt.date(2013, 6, 7), "Hanwell to buy Calder Steel for 900 million pounds",

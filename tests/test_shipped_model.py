@@ -73,3 +73,33 @@ def test_the_committed_table_is_what_the_code_computes(shared_corpora, run_cli, 
             stale.append(f"{name} ({off.sum()} rows)")
     assert not stale, ("corpora/label_features.csv is stale (regenerate it with the README's `hypecycle features` "
                        "command and retrain): " + ", ".join(stale))
+
+
+def test_the_shipped_news_based_reference_cycles_are_what_the_build_computes(shared_corpora, tmp_path):
+    """The telecom-1990s and dot-com cycles (WSJ/Washington Post and NYT front pages, small enough
+    to ingest here) rebuilt with this code hold the numbers shipped in hypecycle/data/cycles/; a
+    change to ingestion, extraction or the lexicons that moves them fails here until the cycles
+    are rebuilt (``python corpora/build_reference_cycles.py``, see corpora/README.md)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_reference_cycles",
+                                                  ROOT / "corpora" / "build_reference_cycles.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)  # type: ignore[union-attr]
+    shared = shared_corpora.parent
+    usnews = build.ensure_store(tmp_path / "usnews.duckdb", [shared_corpora / "wsj-wapo-1995-2014" / "usnews.csv"])
+    nyt = build.ensure_store(tmp_path / "nyt.duckdb", [shared_corpora / "nyt-frontpage-1996-2006" / "NYTimes.csv.gz"],
+                             encoding="latin-1", text_field="Subject")
+    out = tmp_path / "cycles"
+    for cycle in (build.build_telecom(shared, tmp_path, usnews), build.build_dotcom(shared, tmp_path, usnews, nyt)):
+        cycle.write(out)
+        name = cycle.meta["id"]
+        shipped = pd.read_csv(ROOT / "hypecycle" / "data" / "cycles" / name / "series.csv")
+        now = pd.read_csv(out / name / "series.csv")
+        both = shipped.merge(now, on=["period", "signal", "source"], how="outer", suffixes=("", "_now"),
+                             indicator=True)
+        missing = both[both["_merge"] != "both"]
+        assert missing.empty, f"{name}: rows shipped or computed only on one side:\n{missing.head(10)}"
+        off = both[~np.isclose(both["value"], both["value_now"], rtol=1e-6, atol=1e-9, equal_nan=True)]
+        assert off.empty, (f"hypecycle/data/cycles/{name}/series.csv is stale (rebuild it with "
+                           f"corpora/build_reference_cycles.py):\n{off.head(10)}")
