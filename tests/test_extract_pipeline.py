@@ -250,3 +250,26 @@ def test_ad_hoc_term_windows_count_what_the_whole_text_counts() -> None:
         assert (counter.topics.count(windows) if windows is not None else {}) == whole
         found += bool(whole)
     assert found > 100
+
+
+#: An agreed purchase whose price is stated only far down the story (our own sentences).
+FAR_PRICE = ("Harbor Telecom Corp agreed on Monday to buy Brightwave Networks Inc, the two companies said. "
+             "Brightwave runs fibre networks in six states. Its chief executive will join Harbor's board. "
+             "The companies expect regulators to review the purchase. Harbor shares rose 3 percent in early "
+             "trading. Brightwave shares jumped 18 percent. ")
+
+
+@pytest.mark.parametrize("tail,amount", [
+    ("Analysts said the $2.1 billion deal would give Harbor a foothold in the Midwest.", 2.1e9),
+    (("Analysts said the $2.1 billion deal would give Harbor a foothold in the Midwest. A rival had weighed a "
+      "$2.4 billion offer for Brightwave last year."), 2.1e9),  # a dated offer is history
+    (("Analysts said the $2.1 billion deal would give Harbor a foothold. Some investors said the $2.4 billion "
+      "price of the deal was too high."), None),  # two sizes: neither
+])
+def test_a_deal_size_stated_further_down_the_story_is_the_amount(tail: str, amount: float | None) -> None:
+    for ex in (Extractor(model="blank", news_model="none"), Extractor(model="blank")):
+        x = ex.extract(Article("far", dt.date(2012, 3, 5), "Harbor to buy Brightwave", FAR_PRICE + tail))
+        assert x.warnings == ()
+        assert [(e.type, e.company, e.amount) for e in x.events] == [
+            ("acquisition", "Brightwave Networks Inc", amount)]
+

@@ -272,10 +272,10 @@ class StoryReader:
         """A reported acquisition with no amount anywhere takes the value the story puts on the
         deal: an amount written as the deal's size ("a $147 billion offer", "the estimated $5
         billion deal", "a takeover bid of about $2 billion", "a deal worth $1.2 billion") in the
-        lead or next to an event sentence, in a sentence that names the target or refers to the
-        deal, and not dated as history. Only one amount may qualify: several (rival bids,
-        earlier deals) leave it unset, as does an article with more than two acquisition
-        targets (a recap or league table)."""
+        lead or next to an event sentence, else anywhere further down the story, in a sentence
+        that names the target or refers to the deal, and not dated as history. Only one amount
+        may qualify: several (rival bids, earlier deals) leave it unset, as does an article with
+        more than two acquisition targets (a recap or league table)."""
         groups: dict[str, list[Draft]] = {}
         for d in drafts:
             if d.type == "acquisition" and not d.weak:
@@ -288,27 +288,36 @@ class StoryReader:
             near = {si for d in group for si in (d.sentence - 1, d.sentence, d.sentence + 1) if 0 <= si < len(spans)}
             near |= set(range(min(3, len(spans))))
             first = (normalise_company(group[0].company).split() or [""])[0]  # not "the" of "The Washington Post"
-            found = []
-            for si in sorted(near):
-                a, b = spans[si]
-                raw = state.body[a:b].lower()
-                if not _DIGIT.search(raw) or not _DEAL_NOUN.search(raw) or any(
-                        not m.group(0).startswith("had") for m in self.rules.background.finditer(raw)):
-                    continue  # "said it had agreed" is reported speech, "in 2005" history
-                if not (first and first in raw) and not _DEAL_REF.search(raw):
-                    continue
-                sent = state.sent(si)
-                for m, ms, me, role in self.rules.money_roles(sent, sent.text.lower()):
-                    if role not in ("plain", "valuation") or m.currency is None:
-                        continue
-                    after = " ".join(sent.lows[_past_brackets(sent.lows, me):][:5])  # "(\$2.44 billion) takeover bid"
-                    before = " ".join(sent.lows[max(0, ms - 5):ms])
-                    if _DEAL_AFTER_MONEY.match(after) or _DEAL_BEFORE_MONEY.search(before):
-                        if "debt" not in " ".join(sent.lows[me:me + 6]):
-                            found.append((si, m))
+            found = self._deal_sizes(sorted(near), first, state)
+            if not found:  # the deal's size stated further down the story ("the $24.4 billion deal")
+                found = self._deal_sizes([si for si in range(len(spans)) if si not in near], first, state)
             if len({(m.amount, m.currency) for _si, m in found}) == 1:
                 m = found[0][1]
                 group[0].amount, group[0].currency = m.amount, m.currency
+
+    def _deal_sizes(self, sentences: list[int], first: str, state: _State) -> list[tuple[int, Any]]:
+        """The amounts written as a deal's size in these sentences of the story, each sentence
+        naming the target (its first word ``first``) or referring to the deal, none dated as
+        history: ``(sentence, money)``."""
+        found = []
+        for si in sentences:
+            a, b = state.spans[si]
+            raw = state.body[a:b].lower()
+            if not _DIGIT.search(raw) or not _DEAL_NOUN.search(raw) or any(
+                    not m.group(0).startswith("had") for m in self.rules.background.finditer(raw)):
+                continue  # "said it had agreed" is reported speech, "in 2005" history
+            if not (first and first in raw) and not _DEAL_REF.search(raw):
+                continue
+            sent = state.sent(si)
+            for m, ms, me, role in self.rules.money_roles(sent, sent.text.lower()):
+                if role not in ("plain", "valuation") or m.currency is None:
+                    continue
+                after = " ".join(sent.lows[_past_brackets(sent.lows, me):][:5])  # "(\$2.44 billion) takeover bid"
+                before = " ".join(sent.lows[max(0, ms - 5):ms])
+                if _DEAL_AFTER_MONEY.match(after) or _DEAL_BEFORE_MONEY.search(before):
+                    if "debt" not in " ".join(sent.lows[me:me + 6]):
+                        found.append((si, m))
+        return found
 
     def _confirm_funding(self, drafts: list[Draft], title: str, text: str) -> None:
         """A company "raising $X" with no round or investor named in its sentence (``weak="plain"``)
