@@ -173,7 +173,14 @@ def test_bare_funding_needs_startup_talk(ex: Extractor, text: str, weak: str) ->
         Found("a raised IPO price is news", "", "ipo", "Cindrel", title="Cindrel boosts IPO price to raise $5.5bn"),
         Found("the issuer, not the banks it hired",
               "Quillmark has picked Morgan Stanley, JPMorgan and Deutsche Bank to "
-              "lead-underwrite an IPO that could value it at $10 billion, sources said.", "ipo", "Quillmark"),
+              "lead-underwrite an IPO that could value it at $10 billion, sources said.", "ipo", "Quillmark",
+              {"valuation": 10e9, "amount": None}),
+        Found("ipo: what the offering is worth is its size",
+              "Lantern Health filed with regulators on Wednesday for an IPO worth up to $100 million.", "ipo",
+              "Lantern Health", {"amount": 100e6, "valuation": None, "status": "filed"}),
+        Found("ipo: what the company is worth is its valuation",
+              "Zentrix, worth about $2 billion, plans an initial public offering next year, sources said.", "ipo",
+              "Zentrix", {"amount": None, "valuation": 2e9}),
     ],
     ids=_rule,
 )

@@ -101,6 +101,7 @@ _ALTERNATIVE = pattern("events", "alternative")
 _REPORTED_BEFORE = pattern("events", "reported_before")
 _NOT_EQUITY = pattern("events", "not_equity")
 _DEAL_MENTION = pattern("events", "deal_mention")
+_IPO_WORTH = pattern("events", "ipo_worth")
 _MONEY_WORDS = word_set("events", "money_words")
 
 
@@ -659,6 +660,8 @@ class EventRules:
                 val = next((m for m, *_r, r in money if r == "valuation"), None)
             if typ == "acquisition":
                 amount = val if val is not None and amount is None and _DEAL_MENTION.search(low) else amount
+            elif typ == "ipo" and amount is None and val is not None and _IPO_WORTH.search(low, 0, val.start):
+                amount = val  # "an IPO worth up to $100 million": the offering's size
             elif val is not None:
                 d.valuation, d.valuation_currency = val.amount, val.currency
         if amount is not None and typ == "funding":
