@@ -251,12 +251,13 @@ class StoryReader:
                 continue
             sent, trigs = sents[d.sentence]
             low = sent.text.lower()
-            target = (normalise_company(d.company).split() or [""])[0]
+            target = _first_word(d.company)
+            money = self.rules.money_roles(sent, low)
             found = set()
             for typ, _a, te, _w in trigs:
                 if typ != "acquisition":
                     continue
-                for m, ms, _me, role in self.rules.money_roles(sent, low):
+                for m, ms, _me, role in money:
                     if role != "plain" or m.currency is None or not te <= ms < te + _PRICE_REACH:
                         continue
                     k = ms - 1
@@ -287,7 +288,7 @@ class StoryReader:
         for group in todo:
             near = {si for d in group for si in (d.sentence - 1, d.sentence, d.sentence + 1) if 0 <= si < len(spans)}
             near |= set(range(min(3, len(spans))))
-            first = (normalise_company(group[0].company).split() or [""])[0]  # not "the" of "The Washington Post"
+            first = _first_word(group[0].company)
             found = self._deal_sizes(sorted(near), first, state)
             if not found:  # the deal's size stated further down the story ("the $24.4 billion deal")
                 found = self._deal_sizes([si for si in range(len(spans)) if si not in near], first, state)
@@ -619,6 +620,12 @@ def _fill(old: Draft, d: Draft) -> None:
 _DIGITS = re.compile(r"\d[\d,.]*")
 
 
+def _first_word(company: str) -> str:
+    """The first word of a company's normalised name, as a sentence would name it ("washington",
+    not "the" of "The Washington Post"); "" for none."""
+    return (normalise_company(company).split() or [""])[0]
+
+
 def _past_brackets(lows: list[str], at: int) -> int:
     """The token after a bracketed aside that opens at ``at`` (a conversion such as "( $ 2.44
     billion )"), or ``at`` itself."""
@@ -638,19 +645,19 @@ def _cue_spans(sent: Callable[[], Sent], low: str, spans: list[tuple[str, int, i
     if not cued:
         return []
     s = sent()
-    return [(t, s.tok_at(m.start()), s.tok_at(max(m.end() - 1, m.start())) + 1,
-             "cue_" + _DIGITS.sub("0", "_".join(m.group(0).split()[:2]))) for t, m in cued]
+    return [_match_span(s, m, t, "cue_") for t, m in cued]
 
 
 def _trigger_spans(sent: Sent, matches: Iterable[re.Match[str]], entries) -> list[tuple[str, int, int, str]]:
     """Trigger matches of a sentence as (type, first token, end token, its first two words)."""
-    out = []
-    for m in matches:
-        a = sent.tok_at(m.start())
-        b = sent.tok_at(max(m.end() - 1, m.start())) + 1
-        words = _DIGITS.sub("0", "_".join(m.group(0).split()[:2]))
-        out.append((entries[int(m.lastgroup[1:])]["type"], a, b, words))  # type: ignore[index]
-    return out
+    return [_match_span(sent, m, entries[int(m.lastgroup[1:])]["type"]) for m in matches]  # type: ignore[index]
+
+
+def _match_span(sent: Sent, m: re.Match[str], typ: str, prefix: str = "") -> tuple[str, int, int, str]:
+    """A match in ``sent`` as (type, first token, end token, ``prefix`` + its first two words, digits as 0)."""
+    a = sent.tok_at(m.start())
+    b = sent.tok_at(max(m.end() - 1, m.start())) + 1
+    return typ, a, b, prefix + _DIGITS.sub("0", "_".join(m.group(0).split()[:2]))
 
 
 class _AliasBook:
