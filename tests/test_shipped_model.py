@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "corpora" / "label_features.csv"
@@ -35,7 +36,19 @@ def test_the_shipped_model_was_trained_on_the_committed_table():
     assert card["training_data"]["real_points"] == len(train.y)
 
 
-def test_the_committed_table_is_what_the_code_computes(shared_corpora, run_cli, tmp_path):
+@pytest.fixture(scope="module")
+def wsj_store(tmp_path_factory, run_cli) -> Path:
+    """The WSJ/Washington Post corpus ingested once, by the CLI, for the tests of this module."""
+    usnews = ROOT.parent / "shared" / "corpora" / "wsj-wapo-1995-2014" / "usnews.csv"
+    if not usnews.is_file():
+        pytest.skip(f"the shared corpora are not beside the project ({usnews} not found)")
+    store_path = tmp_path_factory.mktemp("wsj") / "wsj.duckdb"
+    r = run_cli("ingest", str(usnews), "--store", str(store_path), "--quiet")
+    assert r.returncode == 0, r.stderr
+    return store_path
+
+
+def test_the_committed_table_is_what_the_code_computes(shared_corpora, wsj_store):
     """Every WSJ/Washington Post row of the table, recomputed from the corpus with this code."""
     from hypecycle.jobs import label_features
     from hypecycle.labels import label_points, read_labels
@@ -44,14 +57,10 @@ def test_the_committed_table_is_what_the_code_computes(shared_corpora, run_cli, 
     table = pd.read_csv(TABLE)
     wsj = table[table["store"] == "wsj.duckdb"]
     assert len(wsj) >= 20, "the table should hold the WSJ/Washington Post points"
-    store_path = tmp_path / "wsj.duckdb"
-    r = run_cli("ingest", str(shared_corpora / "wsj-wapo-1995-2014" / "usnews.csv"), "--store", str(store_path),
-                "--quiet")
-    assert r.returncode == 0, r.stderr
     wanted = set(zip(wsj["technology"], wsj["date"]))
     points = [p for p in label_points(read_labels([LABELS])) if (p.technology, p.date.isoformat()) in wanted]
     assert len(points) == len(wsj), "a label point of the table is no longer in corpora/labels/timeline.csv"
-    store = Store(store_path, read_only=True)
+    store = Store(wsj_store, read_only=True)
     try:
         train, skipped = label_features([store], points)
     finally:
@@ -74,7 +83,7 @@ def test_the_committed_table_is_what_the_code_computes(shared_corpora, run_cli, 
                        "command and retrain): " + ", ".join(stale))
 
 
-def test_the_shipped_news_based_reference_cycles_are_what_the_build_computes(shared_corpora, tmp_path):
+def test_the_shipped_news_based_reference_cycles_are_what_the_build_computes(shared_corpora, wsj_store, tmp_path):
     """The telecom-1990s and dot-com cycles (WSJ/Washington Post and NYT front pages, small enough
     to ingest here) rebuilt with this code hold the numbers shipped in hypecycle/data/cycles/; a
     change to ingestion, extraction or the lexicons that moves them fails here until the cycles
@@ -86,11 +95,11 @@ def test_the_shipped_news_based_reference_cycles_are_what_the_build_computes(sha
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)  # type: ignore[union-attr]
     shared = shared_corpora.parent
-    usnews = build.ensure_store(tmp_path / "usnews.duckdb", [shared_corpora / "wsj-wapo-1995-2014" / "usnews.csv"])
     nyt = build.ensure_store(tmp_path / "nyt.duckdb", [shared_corpora / "nyt-frontpage-1996-2006" / "NYTimes.csv.gz"],
                              encoding="latin-1", text_field="Subject")
     out = tmp_path / "cycles"
-    for cycle in (build.build_telecom(shared, tmp_path, usnews), build.build_dotcom(shared, tmp_path, usnews, nyt)):
+    cycles = (build.build_telecom(shared, tmp_path, wsj_store), build.build_dotcom(shared, tmp_path, wsj_store, nyt))
+    for cycle in cycles:
         cycle.write(out)
         name = cycle.meta["id"]
         shipped = pd.read_csv(ROOT / "hypecycle" / "data" / "cycles" / name / "series.csv")
