@@ -237,6 +237,15 @@ def test_an_ipo_is_found_with_its_fields(ex: Extractor, case: Found) -> None:
         Found("a majority stake bought from its owner",
               "Orvane Mining announced an agreement to buy Brandvale's 77 percent "
               "stake in U.S. company Telluric Metals for $39 billion.", "acquisition", "Telluric Metals"),
+        Found("a controlling stake is control of the company",
+              "Orvane Mining said on Monday it will buy a controlling stake in Telluric Metals.", "acquisition",
+              "Telluric Metals", {"acquirer": "Orvane Mining"}),
+        Found("majority control of", "Orvane Mining said it would buy majority control of lender Telluric Bank.",
+              "acquisition", "Telluric Bank", {"acquirer": "Orvane Mining"}),
+        Found("a takeover bid on", "Orvane Mining launched a $2 billion takeover bid on Telluric Metals.",
+              "acquisition", "Telluric Metals", {"acquirer": "Orvane Mining", "amount": 2e9, "status": "planned"}),
+        Found("bid jointly for", "Orvane Mining and Brandvale plan to bid jointly for Telluric Metals.",
+              "acquisition", "Telluric Metals"),
     ],
     ids=_rule,
 )
@@ -447,6 +456,16 @@ def test_money_raised_to_date_is_not_an_ipo_amount(ex: Extractor) -> None:
         Found("a town and a region-based name",
               "Reliance Steel said it agreed to acquire Wood Dale, Illinois-based "
               "Clayton Metals Inc. for an undisclosed sum.", "acquisition", "Clayton Metals"),
+        Found("a place before the descriptor is not the name",
+              "Orvane said it will buy U.S. medical products company Telluric Metals for $3 billion.", "acquisition",
+              "Telluric Metals", {"acquirer": "Orvane"}, exact=True),
+        Found("a city-based name", "Orvane agreed to buy New York-based Telluric Metals.", "acquisition",
+              "Telluric Metals", exact=True),
+        Found("a place-based name written as one word", "Orvane agreed to buy U.S.-based Telluric Metals.",
+              "acquisition", "Telluric Metals", exact=True),
+        Found("a sector word before a descriptor head is no asset",
+              "Orvane made a takeover bid for property group Telluric Estates.", "acquisition", "Telluric Estates",
+              exact=True),
         Found("an exchange's brand opens its owner's name",
               "IntercontinentalExchange Inc agreed to acquire NYSE Euronext for "
               "$8.2 billion.", "acquisition", "NYSE Euronext"),
@@ -824,6 +843,10 @@ def test_market_economy_and_results_figures_are_not_events(ex: Extractor, case: 
                 "Kettering said it bought 11.5 million shares of Lantern Systems on the open market.", "acquisition"),
         Refused("stakes in projects taken over",
                 "The government took over Orbisol and Pinefield stakes in two oil projects last week.", "acquisition"),
+        Refused("a sector word alone is an asset", "Orvane bought property from Telluric Estates on Monday.",
+                "acquisition"),
+        Refused("a stake that is not control", "Orvane said it will buy a 20 percent stake in Telluric Metals.",
+                "acquisition"),
     ],
     ids=_rule,
 )

@@ -412,6 +412,8 @@ class Sent:
             k = j
             while k > i and (self.lows[k - 1] in _CONNECT or self.lows[k - 1] == "-"):
                 k -= 1
+            if k - i >= 2 and self.lows[i].endswith(("-based", "-listed")):
+                i += 1  # "U.S.-based Respironics" (one token): the place modifies the name
             if k - i >= 2 and (i == 0 or self.headline or not self.toks[i - 1][:1].isalnum()) \
                     and self.lows[i] in v.descriptors:
                 i += 1  # "Rival DuPont", "Bookseller Borders Group Inc": a capitalised common noun
@@ -609,6 +611,7 @@ class Sent:
 
     _SKIP_BEFORE_OBJECT = word_set("companies", "skip_before_object")
     _OBJECT_BLOCK = word_set("companies", "object_block")
+    _MODIFIER_HEADS = word_set("companies", "object_modifier_heads")
 
     def right_object(self, t_end: int, hi: int | None = None, max_skip: int = 6) -> Cand | None:
         """The direct object name after a trigger ending at token ``t_end``.
@@ -632,12 +635,17 @@ class Sent:
                     continue
                 return c if self._ends_np(c) else None
             low = self.lows[i]
-            if low in self._OBJECT_BLOCK:
-                return None
+            if low in self._OBJECT_BLOCK and not (i + 1 < hi and self.lows[i + 1] in self._MODIFIER_HEADS):
+                return None  # "buy property", but "buy property group Quintain": the word modifies the head
             between = low in ("and", "or") and skipped > 0 and i + 1 < hi and self.toks[i + 1].isalpha() \
                 and self.toks[i + 1].islower()  # "restructuring and consulting firm AlixPartners"
+            nxt = self.toks[i + 1] if i + 1 < hi else ""
+            place = self.toks[i][:1].isupper() and low in self.vocab.non_company_1 \
+                and (nxt == "-" or nxt.isalpha() and nxt.islower())  # "U.S. drugmaker Wyeth", "U.K.-based ..."
+            compound = low == "based" and i > t_end and self.lows[i - 1] == "-" \
+                or low.endswith(("-based", "-listed"))  # "New York-based Wyeth", "U.S.-based Wyeth"
             if (low in self._SKIP_BEFORE_OBJECT or (low.isalpha() and low.islower() and low not in _AFTER_NAME_OK)
-                    or low in ("-", "'s", "’s") or between) and skipped < max_skip:
+                    or low in ("-", "'s", "’s") or between or place or compound) and skipped < max_skip:
                 skipped += 1
                 i += 1
                 continue
