@@ -268,6 +268,11 @@ def test_an_acquisition_is_found_with_its_fields(ex: Extractor, case: Found) -> 
               "Larkspur Savings", {"status": "filed"}),
         Found("closed by regulators", "Marlow County Bank was closed by state regulators on Friday.", "bankruptcy",
               "Marlow County Bank", {"status": "filed"}),
+        Found("regulators closed a bank named bank",
+              "Bank regulators closed Marlow Bank and Trust Company on Friday, the ninth failure this year.",
+              "bankruptcy", "Marlow Bank and Trust Company", {"status": "filed"}, exact=True),
+        Found("authorities closed", "U.S. authorities closed the Bank of Marlow, a small Illinois bank, on Friday.",
+              "bankruptcy", "Bank of Marlow", {"status": "filed"}, exact=True),
     ],
     ids=_rule,
 )
@@ -320,6 +325,10 @@ def test_a_shutdown_is_found(ex: Extractor, case: Found) -> None:
         Found("workforce by a share",
               "Korvin Semiconductor will close its plant in Livingston, Scotland, and reduce its "
               "global workforce by 10% as demand for memory chips collapses.", "layoff", "Korvin Semiconductor"),
+        Found("a share of its work force, in two words",
+              "Kestrel Systems said on Friday it will cut 10 percent of its work force.", "layoff", "Kestrel Systems"),
+        Found("hundreds of jobs, no count", "Kestrel Systems is cutting hundreds of jobs at its headquarters.",
+              "layoff", "Kestrel Systems", {"count": None}),
     ],
     ids=_rule,
 )
@@ -819,6 +828,8 @@ def test_money_raised_otherwise_is_not_a_funding_round(ex: Extractor, case: Refu
         Refused("revenue", "Orbisol's revenue rose to $80 million."),
         Refused("a market forecast", "The market will reach $50 billion by 2020."),
         Refused("a share price move", "Shares of Orbisol rose 5 percent on Monday."),
+        Refused("layoff: hundreds of millions are money, not people",
+                "Kestrel Systems will cut hundreds of millions of dollars in costs.", "layoff"),
     ],
     ids=_rule,
 )

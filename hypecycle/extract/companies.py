@@ -31,6 +31,9 @@ from hypecycle.extract.resources import (
 #: name modified a noun ("Shanghai property", "AI data centers").
 _AFTER_NAME_OK = word_set("companies", "after_name_ok")
 
+#: Legal forms spelled out; capitalised right after a name, they end it ("Trust Company").
+_SPELLED_SUFFIX = frozenset(("Company", "Corporation", "Incorporated", "Limited"))
+
 #: Small words that, capitalised between two name words in running text, are part of the name.
 _TITLE_CONNECT = word_set("companies", "title_connect")
 _CONNECT = word_set("companies", "connect")
@@ -360,8 +363,8 @@ class Sent:
                         j += 1
                         continue
                     break
-                if low in _HARD_SUFFIX:
-                    j += 1
+                if low in _HARD_SUFFIX or self.toks[j] in _SPELLED_SUFFIX and not self.headline:
+                    j += 1  # "Columbian Bank and Trust Company": a spelled-out legal form, capitalised, ends it
                     ended = True
                     continue
                 if namey[j]:
