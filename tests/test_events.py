@@ -529,6 +529,9 @@ def test_tickers_possessives_and_units_point_to_the_right_company(ex: Extractor,
         Found("alias: headline form mapped to the body's first form",
               "Roark Capital has agreed to acquire CKE Inc, the parent of two burger chains.", "acquisition", "CKE Inc",
               {"acquirer": "Roark Capital"}, title="Roark Capital to buy CKE Restaurants", exact=True),
+        Found("alias: initials and the legal form run together",
+              "Kestrel Electric Power Co plans to shed more than 1,000 jobs, sources said.", "layoff",
+              "Kestrel Electric Power Co", {"count": 1000}, title="Kepco to shed more than 1,000 jobs", exact=True),
     ],
     ids=_rule,
 )
@@ -610,6 +613,8 @@ def test_person_named_with_title_is_not_it(ex: Extractor) -> None:
          ["Rupert Murdoch", "News Corp.", "Dow Jones & Co."]),
         ("Suncor agreed to buy Petro-Canada.", ["Suncor", "Petro-Canada"]),
         ("McDonald's Corp said on Monday it would close stores.", ["McDonald's Corp"]),
+        ("Air France-KLM said it would cut 3,000 jobs.", ["Air France-KLM"]),
+        ("Shares of France-based Orvane rose.", ["Orvane"]),
     ],
 )
 def test_company_name_boundaries(text: str, names: list) -> None:

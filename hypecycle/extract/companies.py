@@ -207,6 +207,9 @@ def same_company(short: str, long: str) -> bool:
             return True  # "EA" for "Electronic Arts", "BOOC" for "Bank of Overseas Chinese"
         if len(b) >= 3 and "".join(w if w == "of" else w[0] for w in b) == a[0]:  # "BofA"
             return True
+    if len(a) == 1 and 4 <= len(a[0]) <= 7 and a[0].endswith("co") and len(b) >= 2 \
+            and _blend(a[0][:-2], [w for w in b if w not in _ACRO_SKIP]):
+        return True  # "Tepco" for "Tokyo Electric Power (Co)": the initials and the dropped legal form
     if len(a) == 1 and len(a[0]) <= 7 or a == [w for w in a if len(w) == 1] or len(a) == 3 and a[1] == "and":
         return _blend("".join(w for w in a if w != "and"), [w for w in b if w not in _ACRO_SKIP])
     return False
@@ -369,6 +372,10 @@ class Sent:
                     continue
                 if namey[j]:
                     j += 1
+                    continue
+                if self.toks[j][:1].isupper() and self.lows[j] in v.non_company_1 and j + 2 < n \
+                        and self.lows[j + 1] == "-" and not self.ws[j] and not self.ws[j + 1] and namey[j + 2]:
+                    j += 3  # "Air France-KLM": a place inside a hyphenated name
                     continue
                 if low == "of" and j + 1 < n and self.toks[j + 1][:1].isupper() and self.lows[j + 1] in v.non_company_1 \
                         and self.lows[i] not in v.person_titles:
