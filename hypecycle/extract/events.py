@@ -191,6 +191,7 @@ class EventRules:
                 for typ, cues in data["status_sentence"].items()
             }
             self.month_day = compile_regex(data["month_day"], "triggers.json")
+            self.month_report = compile_regex(data["month_report"], "triggers.json")
             self.future = compile_regex(data["future"], "triggers.json")
             self.lookalike = compile_regex(data["funding_lookalike"], "triggers.json")
             self.inv_cues = compile_regex(r"(?<![\w-])" + data["investor_cues"] + r"(?![\w-])", "triggers.json")
@@ -465,6 +466,8 @@ class EventRules:
         md = self.month_day.search(low, a, max(a, b))
         if md is not None and not self.future.search(low, a, max(a, b)):
             return True
+        if self.month_report.search(low, 0, tr.start):
+            return True  # "said in February it would cut 500 jobs": the report, and what it said, is earlier
         for m in self.background.finditer(low, a, max(a, b)):
             g = m.group(0)
             if g.startswith("had"):
