@@ -621,6 +621,8 @@ class EventRules:
         d = Draft(typ, name, explicit, evidence=sent.text, weak=weak)
         # conditions
         amount = self._money_for(money, lo, t, te, hi)
+        if amount is None and e.get("price_inside"):  # "pay $115 million for X": the price the trigger holds
+            amount = next((m for m, ms, me, _role in money if t < ms and me <= te and not m.per_unit), None)
         if amount is None and typ == "acquisition":
             amount = _price_for(sent, low, money, te, hi)
         has_round = bool(self.round_of(clause)) or bool(_FUNDING_NOUN.search(clause))
