@@ -121,7 +121,7 @@ def test_the_trainers_choice_is_the_proposers() -> None:
 #: "X agreed to buy Y", so the sentence rules state no event.
 VOTE = Article("vote", dt.date(2013, 6, 7), "Investors back Harbor's approach",
                "A group of Brightwave Networks Inc shareholders holding 12 percent of its stock said on Thursday "
-               "they will vote in favour of Harbor Telecom Corp's plan to buy a controlling stake in Brightwave for "
+               "they will vote in favour of Harbor Telecom Corp's plan to buy 60 percent of Brightwave for "
                "$8 billion. A special meeting is set for next month. Crestline Media has said it may make a rival offer.")
 
 
@@ -155,8 +155,8 @@ def test_a_proposed_deal_with_two_prices_in_its_sentence_takes_neither() -> None
 ASIDE = Article("aside", dt.date(2012, 3, 14), "Acme Foods profit slips on higher grain costs",
                 "Acme Foods Inc said on Wednesday its quarterly profit fell 8 percent as grain costs rose and "
                 "demand for its breakfast cereals weakened in Europe. The company cut its forecast for the year and "
-                "said it would close two plants in Ohio. Acme also said it had bought privately held Birchwood "
-                "Corp., a maker of frozen sauces and soups, for about $95 million.")
+                "said it would close two plants in Ohio. Its shares fell 3 percent. Acme also said it had bought "
+                "privately held Birchwood Corp., a maker of frozen sauces and soups, for about $95 million.")
 
 
 def test_a_proposed_pair_the_news_model_dropped_keeps_the_rules_fields() -> None:
@@ -164,7 +164,8 @@ def test_a_proposed_pair_the_news_model_dropped_keeps_the_rules_fields() -> None
     ex = Extractor()
     x = ex.extract(ASIDE)
     assert x.warnings == ()
-    assert ("acquisition", "birchwood") in {(p.type, p.key) for p in ex.story.last_pairs}
+    pair = next(p for p in ex.story.last_pairs if (p.type, p.key) == ("acquisition", "birchwood"))
+    assert pair.features.get("acquisition|rules_dropped") == 1.0  # the news model dropped the rules' candidate
     got = [(e.type, e.company, e.amount, e.currency) for e in x.events]
     assert got == [("acquisition", "Birchwood Corp", 95e6, "USD")]
 
