@@ -31,8 +31,11 @@ from hypecycle.extract.resources import (
 #: name modified a noun ("Shanghai property", "AI data centers").
 _AFTER_NAME_OK = word_set("companies", "after_name_ok")
 
-#: Legal forms spelled out; capitalised right after a name, they end it ("Trust Company").
-_SPELLED_SUFFIX = frozenset(("Company", "Corporation", "Incorporated", "Limited"))
+#: Legal forms spelled out (as written, capitalised); right after a name, they end it ("Trust Company").
+_SPELLED_SUFFIX = word_set("companies", "spelled_suffix")
+
+#: Endings of one-token compounds that place or list a company ("U.S.-based"): a modifier, not the name.
+_MODIFIER_COMPOUNDS = tuple(sorted(word_set("companies", "modifier_compounds")))
 
 #: Small words that, capitalised between two name words in running text, are part of the name.
 _TITLE_CONNECT = word_set("companies", "title_connect")
@@ -257,8 +260,9 @@ def is_namey(text: str) -> bool:
     c = text[0]
     if c.isupper():
         return any(ch.isalpha() for ch in text) and _MONEY_SIGNS.isdisjoint(text)  # not "S$550.5"
-    if c.isdigit():
-        return any(ch.isupper() for ch in text) and any(ch.isalpha() for ch in text) and not text.isupper()
+    if c.isdigit():  # "7digital", "3PAR"; not "4G", "3D", "2Q", "10AM" (fewer than three capitals)
+        return any(ch.isupper() for ch in text) and any(ch.isalpha() for ch in text) and (
+            not text.isupper() or sum(ch.isalpha() for ch in text) >= 3 and text.isalnum())
     if c.islower():
         return any(ch.isupper() for ch in text[1:]) and text.isalnum() or (
             "." in text and any(ch.isupper() for ch in text)
@@ -422,7 +426,7 @@ class Sent:
             k = j
             while k > i and (self.lows[k - 1] in _CONNECT or self.lows[k - 1] == "-"):
                 k -= 1
-            if k - i >= 2 and self.lows[i].endswith(("-based", "-listed")):
+            if k - i >= 2 and self.lows[i].endswith(_MODIFIER_COMPOUNDS):
                 i += 1  # "U.S.-based Respironics" (one token): the place modifies the name
             if k - i >= 2 and (i == 0 or self.headline or not self.toks[i - 1][:1].isalnum()) \
                     and self.lows[i] in v.descriptors:
@@ -653,7 +657,7 @@ class Sent:
             place = self.toks[i][:1].isupper() and low in self.vocab.non_company_1 \
                 and (nxt == "-" or nxt.isalpha() and nxt.islower())  # "U.S. drugmaker Wyeth", "U.K.-based ..."
             compound = low == "based" and i > t_end and self.lows[i - 1] == "-" \
-                or low.endswith(("-based", "-listed"))  # "New York-based Wyeth", "U.S.-based Wyeth"
+                or low.endswith(_MODIFIER_COMPOUNDS)  # "New York-based Wyeth", "U.S.-based Wyeth"
             if (low in self._SKIP_BEFORE_OBJECT or (low.isalpha() and low.islower() and low not in _AFTER_NAME_OK)
                     or low in ("-", "'s", "’s") or between or place or compound) and skipped < max_skip:
                 skipped += 1
