@@ -619,7 +619,7 @@ def test_person_named_with_title_is_not_it(ex: Extractor) -> None:
         ("Suncor agreed to buy Petro-Canada.", ["Suncor", "Petro-Canada"]),
         ("McDonald's Corp said on Monday it would close stores.", ["McDonald's Corp"]),
         ("Air France-KLM said it would cut 3,000 jobs.", ["Air France-KLM"]),
-        ("Dell said at 10AM it would buy 3PAR Inc.", ["Dell", "3PAR Inc"]),
+        ("Dell said at 10AM it would buy 3PAR Inc.", ["Dell", "3PAR Inc."]),
         ("Shares of France-based Orvane rose.", ["Orvane"]),
     ],
 )
