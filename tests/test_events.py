@@ -237,6 +237,13 @@ def test_an_ipo_is_found_with_its_fields(ex: Extractor, case: Found) -> None:
         Found("a majority stake bought from its owner",
               "Orvane Mining announced an agreement to buy Brandvale's 77 percent "
               "stake in U.S. company Telluric Metals for $39 billion.", "acquisition", "Telluric Metals"),
+        Found("a unit sold under its own name, in apposition",
+              "Orvane Group agreed to sell its Asian insurance business, Telluric Assurance, to Brandvale for "
+              "$3 billion.", "acquisition", "Telluric Assurance", {"acquirer": "Brandvale", "amount": 3e9},
+              exact=True),
+        Found("a unit sold with a clause after it keeps its descriptive name",
+              "Orvane Group agreed to sell its chemicals unit, which makes paints, to Brandvale.", "acquisition",
+              "Orvane Group chemicals unit", {"acquirer": "Brandvale"}, exact=True),
         Found("a controlling stake is control of the company",
               "Orvane Mining said on Monday it will buy a controlling stake in Telluric Metals.", "acquisition",
               "Telluric Metals", {"acquirer": "Orvane Mining"}),

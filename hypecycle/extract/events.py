@@ -832,6 +832,10 @@ def _unit_sold(sent: Sent, te: int, hi: int, seller, *, after_possessive: bool =
             words = sent.toks[te + 1:k + 1]
             if len(words) < 2 or any(not x.replace("-", "").isalpha() for x in words):
                 return None  # "its unit" says nothing; digits or signs mean something else
+            named = sent.cand_starting_at(k + 2) if k + 2 < hi and sent.lows[k + 1] == "," else None
+            if named is not None and not named.person and named.end < len(sent.toks) \
+                    and sent.lows[named.end] in (",", "("):
+                return named.text  # "sell its Asian life insurance business, American International Assurance, to"
             return seller.text + " " + " ".join(words)
         if not w.replace("-", "").isalpha():
             return None
