@@ -100,6 +100,9 @@ def assert_refused(ex: Extractor, case: Refused) -> None:
         Found("a round with its series, amount and lead investor",
               "Quillmark Inc. raised $30 million in a Series B round led by Harbour Lane Capital.", "funding",
               "Quillmark", {"round": "series_b", "amount": 30e6, "investors": ("Harbour Lane Capital",)}),
+        Found("a round beside a credit line is still a round",
+              "Quarrow raised $30 million in funding from Accel and a $10 million credit facility.", "funding",
+              "Quarrow", {"amount": 30e6}),
         Found("an amount in euros",
               "Tessaro, a Denver maker of payment terminals, has raised €25 million from Otterbrook Ventures.",
               "funding", "Tessaro", {"amount": 25e6, "currency": "EUR"}),
@@ -593,6 +596,8 @@ def test_a_later_name_with_a_word_inserted_is_the_same_company(ex: Extractor) ->
                 "Disheartened by the layoffs of the past year, workers are leaving."),
         Refused("a common word opens the headline", "", "funding",
                 title="Raising multiple rounds of venture capital might be wrong for you"),
+        Refused("the owner of a named thing is not the thing", "", "ipo",
+                title="Empire State Building owner files for $1 billion IPO"),
     ],
     ids=_rule,
 )
@@ -828,6 +833,8 @@ def test_a_trigger_word_in_another_sense_is_not_an_event(ex: Extractor, case: Re
                 title="Tokyo Electric set to receive $5.9 billion financing"),
         Refused("headline bond raise", "Orbisol sold bonds due 2030 to fund its expansion.", "funding",
                 title="Orbisol raises $500 million in bond sale"),
+        Refused("funding: a credit facility is a loan",
+                "Orbisol has secured a $1 billion export credit facility to buy equipment from Pinefield.", "funding"),
     ],
     ids=_rule,
 )
@@ -880,6 +887,10 @@ def test_market_economy_and_results_figures_are_not_events(ex: Extractor, case: 
                 "The government took over Orbisol and Pinefield stakes in two oil projects last week.", "acquisition"),
         Refused("money paid for a stake", "Orvane paid $4 billion for a 20 percent stake in Telluric Metals.",
                 "acquisition"),
+        Refused("products counted are not a company", "Orvane Airlines will buy six Pinefield 787s to launch "
+                "long-haul flights.", "acquisition"),
+        Refused("a commodity bought is not a company", "Orvane Gas will buy LNG from Pinefield Energy.",
+                "acquisition"),
         Refused("a sector word alone is an asset", "Orvane bought property from Telluric Estates on Monday.",
                 "acquisition"),
         Refused("a stake that is not control", "Orvane said it will buy a 20 percent stake in Telluric Metals.",
@@ -888,7 +899,7 @@ def test_market_economy_and_results_figures_are_not_events(ex: Extractor, case: 
     ids=_rule,
 )
 def test_stakes_and_holdings_are_not_acquisitions(ex: Extractor, case: Refused) -> None:
-    """Buying or selling a minority stake, shares or a holding is not an acquisition of the company."""
+    """Buying or selling a minority stake, shares, a holding, assets or goods is not an acquisition of the company."""
     assert_refused(ex, case)
 
 

@@ -31,6 +31,9 @@ from hypecycle.extract.resources import (
 #: name modified a noun ("Shanghai property", "AI data centers").
 _AFTER_NAME_OK = word_set("companies", "after_name_ok")
 
+#: Counting words: a name right after one is a product counted ("six Boeing 787s"), not the object bought.
+_QUANTITY_WORDS = word_set("companies", "quantity_words")
+
 #: Legal forms spelled out (as written, capitalised); right after a name, they end it ("Trust Company").
 _SPELLED_SUFFIX = word_set("companies", "spelled_suffix")
 
@@ -642,6 +645,8 @@ class Sent:
             if c is not None:
                 if c.person:
                     return None
+                if i > t_end and (self.lows[i - 1] in _QUANTITY_WORDS or self.lows[i - 1].replace(",", "").isdigit()):
+                    return None  # "buy six Boeing 787s", "order 20 Airbus jets": things counted, not a company
                 if c.end + 1 < hi and self.toks[c.end] == "-" and not self.ws[c.end - 1] \
                         and self.toks[c.end + 1][:1].islower() and skipped < max_skip:
                     i = c.end + 2  # "Apollo-owned restaurant group CKE": the name modifies the object

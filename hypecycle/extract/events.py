@@ -100,6 +100,7 @@ _CONVERSION = pattern("events", "conversion")
 _ALTERNATIVE = pattern("events", "alternative")
 _REPORTED_BEFORE = pattern("events", "reported_before")
 _NOT_EQUITY = pattern("events", "not_equity")
+_LOAN = pattern("events", "loan_not_equity")
 _DEAL_MENTION = pattern("events", "deal_mention")
 _IPO_WORTH = pattern("events", "ipo_worth")
 _MONEY_WORDS = word_set("events", "money_words")
@@ -651,6 +652,9 @@ class EventRules:
                 return None  # "priced an offering of common shares, raising $3.5 billion", "DIP financing"
             if _NOT_EQUITY.search(window):
                 return None
+            loan = _LOAN.search(window)
+            if loan is not None and not _FUNDING_NOUN.search(window, 0, loan.start()):
+                return None  # "secured a $1 billion export credit facility": a loan, not a round
             if _fund_closing(sent.text[tr.end: sent.ends[hi - 1] if hi > 0 else len(low)]):
                 return None
             d.round = self.round_of(low[sent.starts[max(0, t - 8)]:sent.ends[min(hi, te + 15) - 1]]) or None
