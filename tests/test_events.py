@@ -922,6 +922,9 @@ def test_stakes_and_holdings_are_not_acquisitions(ex: Extractor, case: Refused) 
         Refused("a bankruptcy told in an apposition",
                 "Quarrow Holdings, the broker that filed for bankruptcy protection on Monday, has admitted to using "
                 "client money.", "bankruptcy", year=2010),
+        Refused("a bankruptcy told of a preposition's object in a relative clause",
+                "Orvane said it has yet to receive $1.2 billion due from Pinefield Holdings, which went bankrupt "
+                "after the crisis.", "bankruptcy", year=2010),
         Refused("an acquisition told in an apposition",
                 "Pinefield, the animation unit acquired by Orvane Media, was seen avoiding cuts.", "acquisition",
                 year=2010),

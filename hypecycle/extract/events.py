@@ -862,6 +862,9 @@ def _in_apposition(sent: Sent, tr: _Trig) -> bool:
     if i <= 0 or lows[i] != "," or i + 1 >= len(lows) or lows[i + 1] not in ("the", "a", "an", "which", "who"):
         return False
     name = sent.cand_ending_at(i)
+    if name is not None and name.start > 0 and lows[name.start - 1] in _PREP_BEFORE_NAME and lows[i + 1] == "which" \
+            and tr.t - i <= 4:
+        return True  # "payments due from Lehman, which went bankrupt ...": a preposition's object described in passing
     if name is None or name.start > 0 and lows[name.start - 1] in _PREP_BEFORE_NAME:
         return False  # the clause must follow a name that is not a preposition's object ("Besides Google, the ...")
     j = tr.te
