@@ -549,8 +549,10 @@ class Sent:
                     i = c.start - 1  # "Scottish plant", "Hangzhou maker": a modifier, not the subject
                     continue
                 if c.end + 2 < len(lows) and lows[c.end] == "," and lows[c.end + 1] in self.vocab.non_company_1 \
-                        and self.toks[c.end + 1][:1].isupper() and lows[c.end + 2] in (",", ".", "and"):
+                        and self.toks[c.end + 1][:1].isupper() and lows[c.end + 2] in (",", ".", "and") \
+                        and not any(self._org_end(k) for k in range(c.start + 1, c.end + 1)):
                     i = c.start - 1  # "its plant in Livingston, Scotland, and ...": a place, not the subject
+                    # (but "SunFirst Bank of Saint George, Utah, has been closed": a bank named with its town)
                     continue
                 if prev in (",", "and", "or", "&") and self._in_prep_list(c.start):
                     i = c.start - 1  # "flights from London, Los Angeles and Las Vegas"

@@ -101,6 +101,7 @@ _ALTERNATIVE = pattern("events", "alternative")
 _REPORTED_BEFORE = pattern("events", "reported_before")
 _NOT_EQUITY = pattern("events", "not_equity")
 _LOAN = pattern("events", "loan_not_equity")
+_BANK_FAILURE = patterns("events", "bank_failure")
 _DEAL_MENTION = pattern("events", "deal_mention")
 _IPO_WORTH = pattern("events", "ipo_worth")
 _MONEY_WORDS = word_set("events", "money_words")
@@ -634,6 +635,8 @@ class EventRules:
             "explicit": explicit,
             "count": False,
             "share": bool(_SHARE_RE.search(clause)),
+            # "the SunFirst Bank of Saint George has been closed", the FDIC said: a bank failure
+            "bank_failure": bool(_BANK_FAILURE["name"].search(name.lower()) and _BANK_FAILURE["sentence"].search(low)),
         }
         if typ == "layoff":
             seg = low[sent.starts[max(0, t - 4)]:sent.ends[min(n_tok(sent), te + 8) - 1]] if te > 0 else low
