@@ -155,13 +155,16 @@ def test_a_proposed_deal_with_two_prices_in_its_sentence_takes_neither() -> None
 ASIDE = Article("aside", dt.date(2012, 3, 14), "Acme Foods profit slips on higher grain costs",
                 "Acme Foods Inc said on Wednesday its quarterly profit fell 8 percent as grain costs rose and "
                 "demand for its breakfast cereals weakened in Europe. The company cut its forecast for the year and "
-                "said it would close two plants in Ohio. Its shares fell 3 percent. Acme also said it had bought "
-                "privately held Birchwood Corp., a maker of frozen sauces and soups, for about $95 million.")
+                "said it would close two plants in Ohio. Its shares fell 3 percent. Analysts had expected more. "
+                "Acme also said it had bought privately held Birchwood Corp., a maker of frozen sauces and soups, "
+                "for about $95 million.")
 
 
-def test_a_proposed_pair_the_news_model_dropped_keeps_the_rules_fields() -> None:
-    assert [e.company for e in Extractor(proposer="none").extract(ASIDE).events] == []
-    ex = Extractor()
+def test_a_proposed_pair_the_news_model_dropped_keeps_the_rules_fields(tmp_path) -> None:
+    assert [e.company for e in Extractor(proposer="none").extract(ASIDE).events] == []  # the news model drops it
+    model = tmp_path / "proposer.json"  # a hand-made proposer that brings back what the news model dropped
+    model.write_text(json.dumps(_params({"acquisition|rules_dropped": 10.0})), encoding="utf-8")
+    ex = Extractor(proposer=model)
     x = ex.extract(ASIDE)
     assert x.warnings == ()
     pair = next(p for p in ex.story.last_pairs if (p.type, p.key) == ("acquisition", "birchwood"))
