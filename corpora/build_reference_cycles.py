@@ -170,7 +170,7 @@ def add_trajectory(c: Cycle, traj, key: str, *, prefix: str = "", what: str, sig
         else:
             n_ev = float(finite.sum())
             match = (not prefix) and n_ev >= MIN_EVENTS
-            thin = f"{n_ev:g} events over the cycle" + ("; too few to match on" if not match else "")
+            thin = f"{n_ev:g} event{'' if n_ev == 1 else 's'} over the cycle" + ("; too few to match on" if not match else "")
         c.note(col, source=key, unit=unit, match=match, thin=thin,
                how=f"{what}; hypecycle trajectory column {sig!r} (see the README's trajectory columns)")
 
