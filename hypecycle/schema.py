@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 EVENT_TYPES = ("funding", "ipo", "acquisition", "bankruptcy", "shutdown", "layoff")
+#: The statuses an event takes (the annotation conventions of tests/data/extraction/FORMAT.md).
+EVENT_STATUSES = ("announced", "completed", "talks", "planned", "filed", "priced")
 
 #: The one definition of an event's fields, in order, with their kind: ``str``, ``float``,
 #: ``int`` or ``list`` (of strings). :class:`Event` has these fields; the store's ``events``

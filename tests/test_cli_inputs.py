@@ -3,7 +3,6 @@ choices, one-line coded usage errors, store errors that say what to do. Real sub
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 

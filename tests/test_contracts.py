@@ -58,3 +58,26 @@ def test_event_columns_have_one_definition(tmp_path):
         cols = [r[0] for r in store.con.execute("DESCRIBE events").fetchall()]
         assert tuple(cols) == ("article_id", "date", "seq") + EVENT_FIELD_NAMES
         assert tuple(store.events().columns) == EVENT_COLUMNS
+
+
+def test_event_types_and_statuses_have_one_definition():
+    """The JSON Schema's type enum and status description, and the news model's features, name
+    exactly the types and statuses of hypecycle.schema."""
+    import json
+    from pathlib import Path
+
+    from hypecycle.extract.news import load_news_model
+    from hypecycle.schema import EVENT_STATUSES, EVENT_TYPES
+
+    schema = json.loads((Path(__file__).resolve().parents[1] / "hypecycle" / "data" / "extraction.schema.json")
+                        .read_text(encoding="utf-8"))
+    props = schema["$defs"]["event"]["properties"]
+    enums = [branch["enum"] for branch in props["type"].get("anyOf", [props["type"]]) if "enum" in branch]
+    assert enums and tuple(enums[0]) == EVENT_TYPES
+    for status in EVENT_STATUSES:
+        assert status in props["status"]["description"], status
+    model = load_news_model(EVENT_TYPES)
+    assert model is not None, "the news model is shipped in hypecycle/data/events/"
+    names = set(model.features_)
+    assert {f"type_{t}" for t in EVENT_TYPES} <= names
+    assert {f"status_{s}" for s in EVENT_STATUSES} <= names

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from hypecycle.errors import StoreError, StoreLockedError
+from hypecycle.errors import StoreError
 from hypecycle.store import Store
 
 

@@ -159,10 +159,10 @@ def normalise_company(name: str | None) -> str:
     return " ".join(words)
 
 
-#: A Reuters instrument code's base ("GOOG", "0005", "SKFb", "VOWG_p") and exchange suffixes ("UL": unlisted).
+#: A Reuters instrument code's base ("GOOG", "0005", "SKFb", "VOWG_p") and exchange suffixes ("UL": unlisted;
+#: the list is ``companies.ric_exchanges`` in words.json), longest first for the alternation.
 RIC_BASE = r"[A-Z0-9]{1,7}(?:[a-z]{1,2}|_[a-z])?"
-RIC_EXCHANGES = ("N|O|OQ|PK|OB|L|T|HK|SS|SZ|DE|PA|AS|MI|TO|V|AX|SA|KS|KQ|BO|NS|SI|TW|F|MC|ST|CO|OL|HE|BR|VX|S|Z|TA|J|MX|"
-                 "BA|IS|UL|SE")
+RIC_EXCHANGES = "|".join(sorted(word_set("companies", "ric_exchanges"), key=lambda code: (-len(code), code)))
 _TICKER_TOKEN = re.compile(rf"^{RIC_BASE}\.[A-Z]{{1,3}}$")  # "KKR.UL", "GOOG.O": a ticker, not a name
 _NAME_PART = word_set("companies", "name_part")
 #: Sector words that names join with "and" ("Oil and Gas", "Power and Light", "Gas and Electric").

@@ -18,11 +18,11 @@ from typing import Any
 
 from hypecycle.errors import LexiconError
 from hypecycle.extract.resources import model_params, pattern
+from hypecycle.schema import EVENT_STATUSES as STATUSES
+from hypecycle.schema import EVENT_TYPES
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "news_model.json"
-EVENT_TYPES = ("funding", "ipo", "acquisition", "bankruptcy", "shutdown", "layoff")
-STATUSES = ("announced", "completed", "talks", "planned", "filed", "priced")
 
 #: A year as news writes one (1950-2049).
 YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
