@@ -1050,6 +1050,7 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
     title) only when asked for (HTML)."""
     from . import queries
     from .report import PHASE_NAMES
+    from .trajectories import FAILURE_TYPES
 
     model, card, notes = load_phase_model(model_path, trust=trust)
     pr = phase_report(store, spec, as_of=as_of, freq=freq, since=since, model=model, card=card)
@@ -1074,7 +1075,7 @@ def build_report(store, spec: TopicSpec, *, as_of: dt.date | None = None, freq: 
         # news of the as-of period (its largest events)
         ranked = ev.assign(_money=ev["amount_usd"].fillna(0) + ev["valuation_usd"].fillna(0) * 0.1)
         by_money = ranked.sort_values(["_money", "date"], ascending=[False, False], kind="stable")
-        fails = ranked[ranked["type"].isin(["bankruptcy", "shutdown", "layoff"])].sort_values("date", kind="stable")
+        fails = ranked[ranked["type"].isin(FAILURE_TYPES)].sort_values("date", kind="stable")
         latest = by_money[by_money["date"] >= f["start"].iloc[end]]
         chosen = dict.fromkeys([*by_money.index[:n_events], *fails.index[-max(1, n_events // 2):],
                                 *latest.index[:n_events]])

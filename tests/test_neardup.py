@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import random
 
-
 from hypecycle.jobs import ingest_files
 from hypecycle.neardup import THRESHOLD, WINDOW_DAYS, NearDuplicateIndex
 

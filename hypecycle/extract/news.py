@@ -18,8 +18,7 @@ from typing import Any
 
 from hypecycle.errors import LexiconError
 from hypecycle.extract.resources import model_params, pattern
-from hypecycle.schema import EVENT_STATUSES as STATUSES
-from hypecycle.schema import EVENT_TYPES
+from hypecycle.schema import EVENT_STATUSES, EVENT_TYPES
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "news_model.json"
@@ -66,7 +65,7 @@ def candidate_features(d: Any, e: Any, state: Any, title: str, body: str, pairs:
     mentions = body_low.count(word) if len(word) >= 2 else 0
     same_type = sum(1 for x, _d in pairs if x.type == e.type)
     f: dict[str, float] = {f"type_{t}": float(e.type == t) for t in EVENT_TYPES}
-    f.update({f"status_{s}": float(e.status == s) for s in STATUSES})
+    f.update({f"status_{s}": float(e.status == s) for s in EVENT_STATUSES})
     f.update({
         "in_headline": float(in_head),
         "in_lead": float(0 <= first <= 1),
