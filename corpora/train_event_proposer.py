@@ -14,8 +14,8 @@ L2-regularised logistic regressions are fitted over the pairs' sparse features: 
 story) and the status model (one-vs-rest over the gold status of the event pairs). Cross-validation
 on ``train1`` (article folds; the other sets always in the training part) picks the threshold and
 the most events one type may add to a story, and prints event P/R/F1 of the extractor without and
-with the proposer on the held-out folds. The held-out sets (heldout, heldout2, heldout3,
-heldout4) are never used. Needs ../shared/corpora (the sets store locators, not text).
+with the proposer on the held-out folds. The held-out sets (heldout, heldout2 ...
+heldout5) are never used. Needs ../shared/corpora (the sets store locators, not text).
 """
 
 from __future__ import annotations

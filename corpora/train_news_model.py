@@ -11,7 +11,7 @@ candidate is labelled 1 when it matches a gold event of its article (type and co
 regression over :func:`hypecycle.extract.news.candidate_features` learns which are news.
 Cross-validation on ``train1`` (article folds; the other sets always in the training part)
 picks the threshold and prints event P/R/F1 of the rules alone and of rules + model on the
-held-out folds. The held-out sets (heldout, heldout2, heldout3, heldout4) are never used.
+held-out folds. The held-out sets (heldout, heldout2 ... heldout5) are never used.
 Needs ../shared/corpora (the sets store locators, not text).
 """
 

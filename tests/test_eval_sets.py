@@ -17,16 +17,17 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from sample_eval_articles import event_problems, locator, row_problems  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "extraction"
-LOCATED = ("real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5", "heldout", "heldout2", "heldout3")
-#: Second annotations of articles of a located set (annotator agreement), not sets of their own.
-SECOND = ("agreement/wilddev4-b",)
+LOCATED = ("real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5", "heldout", "heldout2", "heldout3",
+           "heldout4", "heldout5", "train1")
+#: Second annotations of articles of a located set (annotator agreement), not sets of their own: file -> set.
+SECOND = {"agreement/wilddev4-b": "wilddev4", "agreement/train1-b": "train1", "agreement/heldout5-b": "heldout5"}
 
 
 def rows(name: str) -> list[dict]:
     return [json.loads(x) for x in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-@pytest.mark.parametrize("name", LOCATED + SECOND)
+@pytest.mark.parametrize("name", LOCATED + tuple(SECOND))
 def test_located_sets_store_locators_and_annotations_only(name: str) -> None:
     data = rows(name)
     ids = [r["id"] for r in data]
@@ -35,9 +36,10 @@ def test_located_sets_store_locators_and_annotations_only(name: str) -> None:
     assert {k: v for k, v in problems.items() if v} == {}
 
 
-def test_a_second_annotation_covers_articles_of_its_set() -> None:
-    first = {r["id"]: locator(r) for r in rows("wilddev4")}
-    second = rows("agreement/wilddev4-b")
+@pytest.mark.parametrize("name", tuple(SECOND))
+def test_a_second_annotation_covers_articles_of_its_set(name: str) -> None:
+    first = {r["id"]: locator(r) for r in rows(SECOND[name])}
+    second = rows(name)
     assert second and all(first.get(r["id"]) == locator(r) for r in second)
 
 
