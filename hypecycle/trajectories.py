@@ -54,6 +54,7 @@ import pandas as pd
 
 from . import periods
 from .errors import UsageError
+from .schema import EVENT_TYPES
 
 #: An article naming the topic this many times has the topic as a subject of its own.
 OFTEN_ENOUGH = 3
@@ -65,6 +66,8 @@ LARGE_ROUND_USD = 100e6
 CONFIDENCE = 0.95
 FAILURE_TYPES = ("bankruptcy", "shutdown", "layoff")
 EXIT_TYPES = ("ipo", "acquisition")
+#: Event types counted per period under their own name (funding has columns of its own).
+_COUNTED_TYPES = tuple(t for t in EVENT_TYPES if t != "funding")
 
 COLUMN_DOCS: dict[str, str] = {
     "period": "the period's label (2009Q3, 2009-08, 2009)",
@@ -393,7 +396,7 @@ def build(topic: str, spec: dict[str, Any], *, days: pd.DataFrame, totals: pd.Da
         else np.full(n, np.nan)
     out["valuation_max"] = per_period(valued, valued["valuation_usd"], "max") if len(valued) \
         else np.full(n, np.nan)
-    for t in ("ipo", "acquisition", "bankruptcy", "shutdown", "layoff"):
+    for t in _COUNTED_TYPES:
         out[t] = np.nan_to_num(per_period(of_type(t))).astype("int64")
     lay = of_type("layoff")
     out["laid_off"] = np.nan_to_num(per_period(lay, lay["count"].fillna(0), "sum")).astype("int64") if len(lay) \

@@ -81,3 +81,13 @@ def test_event_types_and_statuses_have_one_definition():
     names = set(model.features_)
     assert {f"type_{t}" for t in EVENT_TYPES} <= names
     assert {f"status_{s}" for s in EVENT_STATUSES} <= names
+
+
+def test_trajectories_count_every_event_type():
+    """Each event type of hypecycle.schema has a role in a trajectory (funding columns, an exit or a
+    failure) and a column of its own count, so a new type cannot be dropped from the series unseen."""
+    from hypecycle.schema import EVENT_TYPES
+    from hypecycle.trajectories import EXIT_TYPES, FAILURE_TYPES, SIGNALS
+
+    assert sorted({"funding", *EXIT_TYPES, *FAILURE_TYPES}) == sorted(EVENT_TYPES)
+    assert set(EVENT_TYPES) <= set(SIGNALS)
