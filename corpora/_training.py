@@ -1,7 +1,7 @@
 """What the trainers of event extraction's learned models share (``train_news_model.py``,
 ``train_event_proposer.py``): the accuracy benchmark's sets and scorer, the command line, the
-check that no held-out set is trained on, the cross-validation folds over train1, and the commit
-the model was trained at."""
+check that no held-out set is trained on, the cross-validation folds over the uniform training
+samples (train1, train2), and the commit the model was trained at."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ _spec = importlib.util.spec_from_file_location("extraction_accuracy", ROOT / "be
 ea = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ea)  # type: ignore[union-attr]
 
-#: The sets the models learn from (never the held-out ones); cross-validation runs on train1.
-DEFAULT_SETS = ("train1", "real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5")
+#: The uniform samples drawn for training (FORMAT.md). Cross-validation runs over those of them
+#: that are trained on, pooled; the other sets are always in the training part of a fold.
+CV_SETS = ("train1", "train2")
+#: The sets the models learn from (never the held-out ones).
+DEFAULT_SETS = (*CV_SETS, "real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5")
 
 
 def parse_args(description: str, *, C: float, out: str, argv: list[str] | None = None) -> tuple[argparse.Namespace,
@@ -36,14 +39,24 @@ def parse_args(description: str, *, C: float, out: str, argv: list[str] | None =
     bad = set(sets) & set(ea.HELD_OUT)
     if bad:
         ap.error(f"held-out sets are never trained on: {', '.join(sorted(bad))}")
-    if "train1" not in sets:
-        ap.error("--sets must include train1 (cross-validation runs on it)")
+    if not set(sets) & set(CV_SETS):
+        ap.error(f"--sets must include one of {', '.join(CV_SETS)} (cross-validation runs on them)")
     return args, sets
 
 
 def fold_of(n: int, folds: int):
-    """The cross-validation fold of each of ``n`` train1 articles (seeded, the same for both trainers)."""
+    """The cross-validation fold of each of ``n`` articles (seeded, the same for both trainers)."""
     return np.random.default_rng(2026).permutation(n) % folds
+
+
+def split_cv(rows: list, set_of) -> tuple[list, list]:
+    """``rows`` of the cross-validated sets (in order) and the others; ``set_of(row)`` names a row's set."""
+    return [r for r in rows if set_of(r) in CV_SETS], [r for r in rows if set_of(r) not in CV_SETS]
+
+
+def cv_label(rows: list, set_of) -> str:
+    """The cross-validated sets present in ``rows``, for printing ("train1+train2")."""
+    return "+".join(s for s in CV_SETS if any(set_of(r) == s for r in rows))
 
 
 def code_commit() -> str:

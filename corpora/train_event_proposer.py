@@ -2,7 +2,7 @@
 
 Usage::
 
-    python corpora/train_event_proposer.py [--sets train1,real,wilddev,...] [--folds 5] [--C 1.0]
+    python corpora/train_event_proposer.py [--sets train1,train2,real,wilddev,...] [--folds 5] [--C 1.0]
                                            [--out hypecycle/data/events/proposer_model.json] [--dry-run]
 
 The extractor runs with the shipped news model; what it keeps is fixed. Every (event type,
@@ -12,7 +12,8 @@ is labelled 1 when a gold event of that type and company is left unmatched by th
 L2-regularised logistic regressions are fitted over the pairs' sparse features: the event model
 (is it an event), the acquirer model (is this company the buyer in a gold acquisition of the
 story) and the status model (one-vs-rest over the gold status of the event pairs). Cross-validation
-on ``train1`` (article folds; the other sets always in the training part) picks the threshold and
+on the uniform samples ``train1`` and ``train2``, pooled (article folds; the other sets always in the
+training part) picks the threshold and
 the most events one type may add to a story, and prints event P/R/F1 of the extractor without and
 with the proposer on the held-out folds. The held-out sets (heldout, heldout2 ...
 heldout5) are never used. Needs ../shared/corpora (the sets store locators, not text).
@@ -192,18 +193,18 @@ def main(argv: list[str] | None = None) -> int:
     if not rows:
         print("no articles loaded (is ../shared/corpora present?)")
         return 1
-    train1 = [r for r in rows if r["set"] == "train1"]
-    extra = [r for r in rows if r["set"] != "train1"]
+    cvr, extra = training.split_cv(rows, lambda r: r["set"])
+    label = training.cv_label(cvr, lambda r: r["set"])
     n_pairs = sum(len(r["pairs"]) for r in rows)
     n_pos = sum(p["y"] for r in rows for p in r["pairs"])
-    print(f"{len(rows)} articles ({len(train1)} train1), {n_pairs} pairs, {n_pos} of them events left by the rules")
-    fold_of = training.fold_of(len(train1), args.folds)
-    probs: list[list[float]] = [[] for _ in train1]
-    buyer_probs: list[list[float]] = [[] for _ in train1]
+    print(f"{len(rows)} articles ({len(cvr)} {label}), {n_pairs} pairs, {n_pos} of them events left by the rules")
+    fold_of = training.fold_of(len(cvr), args.folds)
+    probs: list[list[float]] = [[] for _ in cvr]
+    buyer_probs: list[list[float]] = [[] for _ in cvr]
     status_ok = [0, 0]
     for k in range(args.folds):
-        models = fit_all([r for r, f in zip(train1, fold_of) if f != k] + extra, args.C)
-        for i, (r, f) in enumerate(zip(train1, fold_of)):
+        models = fit_all([r for r, f in zip(cvr, fold_of) if f != k] + extra, args.C)
+        for i, (r, f) in enumerate(zip(cvr, fold_of)):
             if f == k:
                 probs[i] = [_prob(models["event"], p["f"]) for p in r["pairs"]]
                 buyer_probs[i] = [_prob(models["acquirer"], p["f"]) for p in r["pairs"]]
@@ -211,21 +212,29 @@ def main(argv: list[str] | None = None) -> int:
                     if p["y"]:
                         status_ok[0] += status_of(models, p["f"], p["type"]) == p["status"]
                         status_ok[1] += 1
-    p, r_, f1, T, F, N = score(train1, probs, None, 1)
-    print(f"train1, rules + news model:           P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
+    by_set = [(s, [i for i, r in enumerate(cvr) if r["set"] == s]) for s in training.CV_SETS]
+    by_set = [(s, idx) for s, idx in by_set if idx]
+    for s, idx in [(label, list(range(len(cvr)))), *(by_set if len(by_set) > 1 else [])]:
+        p, r_, f1, T, F, N = score([cvr[i] for i in idx], [probs[i] for i in idx], None, 1)
+        print(f"{s}, rules + news model:           P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
     best = (-1.0, 0.5, 1)
     cv = {}
     for per_type in PER_TYPE:
         for t in THRESHOLDS:
-            p, r_, f1, T, F, N = score(train1, probs, t, per_type)
+            p, r_, f1, T, F, N = score(cvr, probs, t, per_type)
             cv[(t, per_type)] = {"P": round(p, 3), "R": round(r_, 3), "F1": round(f1, 3), "tp": T, "fp": F, "fn": N}
-            print(f"train1 {args.folds}-fold CV, +proposer t={t:.2f} per type {per_type}: "
+            print(f"{label} {args.folds}-fold CV, +proposer t={t:.2f} per type {per_type}: "
                   f"P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
             if f1 > best[0]:
                 best = (f1, t, per_type)
     print(f"best: threshold {best[1]:.2f}, at most {best[2]} per type: CV F1 {best[0]:.3f}")
-    buyer_t = best_buyer_threshold(train1, buyer_probs)
-    print(f"status right (or rightly left unset) on {status_ok[0]}/{status_ok[1]} true pairs of train1 (CV)")
+    per_set = {}
+    for s, idx in by_set:
+        p, r_, f1, T, F, N = score([cvr[i] for i in idx], [probs[i] for i in idx], best[1], best[2])
+        per_set[s] = {"P": round(p, 3), "R": round(r_, 3), "F1": round(f1, 3), "tp": T, "fp": F, "fn": N}
+        print(f"  {s} at that choice: P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
+    buyer_t = best_buyer_threshold(cvr, buyer_probs)
+    print(f"status right (or rightly left unset) on {status_ok[0]}/{status_ok[1]} true pairs of {label} (CV)")
     if args.dry_run:
         return 0
     models = fit_all(rows, args.C)
@@ -240,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         "trained_on": {s: sum(1 for r in rows if r["set"] == s) for s in sets},
         "pairs": n_pairs, "positives": n_pos, "C": args.C, "min_count": MIN_COUNT, "min_weight": MIN_WEIGHT,
         "code_commit": commit,
-        "cv_train1": {"folds": args.folds, "threshold": best[1], "per_type": best[2], **cv[(best[1], best[2])]},
+        "cv": {"sets": label, "folds": args.folds, "threshold": best[1], "per_type": best[2],
+               **cv[(best[1], best[2])], "by_set": per_set},
         "threshold": best[1], "per_type": best[2],
         "event": rounded(models["event"]),
         "acquirer": {**rounded(models["acquirer"]), "threshold": buyer_t},

@@ -2,14 +2,15 @@
 
 Usage::
 
-    python corpora/train_news_model.py [--sets train1,real,wilddev,...] [--folds 5] [--C 1.0]
+    python corpora/train_news_model.py [--sets train1,train2,real,wilddev,...] [--folds 5] [--C 1.0]
                                        [--out hypecycle/data/events/news_model.json] [--dry-run]
 
 The rules propose candidate events (the reported ones and the ones they judge asides); each
 candidate is labelled 1 when it matches a gold event of its article (type and company, as
 ``benchmarks/extraction_accuracy.py`` matches) and 0 otherwise. A standardised logistic
 regression over :func:`hypecycle.extract.news.candidate_features` learns which are news.
-Cross-validation on ``train1`` (article folds; the other sets always in the training part)
+Cross-validation on the uniform samples ``train1`` and ``train2``, pooled (article folds; the other
+sets always in the training part)
 picks the threshold and prints event P/R/F1 of the rules alone and of rules + model on the
 held-out folds. The held-out sets (heldout, heldout2 ... heldout5) are never used.
 Needs ../shared/corpora (the sets store locators, not text).
@@ -123,33 +124,42 @@ def main(argv: list[str] | None = None) -> int:
         print("no articles loaded (is ../shared/corpora present?)")
         return 1
     names = sorted({n for r in rows for f in r[4] for n in f})
-    train1 = [r for r in rows if r[0] == "train1"]
-    extra = [r for r in rows if r[0] != "train1"]
+    cvr, extra = training.split_cv(rows, lambda r: r[0])
+    label = training.cv_label(cvr, lambda r: r[0])
     n_cand = sum(len(r[3]) for r in rows)
-    print(f"{len(rows)} articles ({len(train1)} train1), {n_cand} candidates, {len(names)} features")
-    fold_of = training.fold_of(len(train1), args.folds)
-    probs: list[list[float]] = [[] for _ in train1]
+    print(f"{len(rows)} articles ({len(cvr)} {label}), {n_cand} candidates, {len(names)} features")
+    fold_of = training.fold_of(len(cvr), args.folds)
+    probs: list[list[float]] = [[] for _ in cvr]
     for k in range(args.folds):
-        tr = [r for r, f in zip(train1, fold_of) if f != k] + extra
+        tr = [r for r, f in zip(cvr, fold_of) if f != k] + extra
         X, y = _matrix(tr, names)
         sc, lr = _fit(X, y, args.C)
-        for i, (r, f) in enumerate(zip(train1, fold_of)):
+        for i, (r, f) in enumerate(zip(cvr, fold_of)):
             if f == k and r[4]:
                 Xi = np.array([[ff.get(n, 0.0) for n in names] for ff in r[4]])
                 probs[i] = list(lr.predict_proba(sc.transform(Xi))[:, 1])
-    p, r_, f1, T, F, N = _rules_score(train1)
-    print(f"train1, rules alone:            P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
-    p, r_, f1, T, F, N = _score(train1, [[True] * len(r[3]) for r in train1])
-    print(f"train1, every candidate:        P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
+    by_set = [(s, [i for i, r in enumerate(cvr) if r[0] == s]) for s in training.CV_SETS]
+    by_set = [(s, idx) for s, idx in by_set if idx]
+    for s, idx in [(label, list(range(len(cvr)))), *(by_set if len(by_set) > 1 else [])]:
+        sub = [cvr[i] for i in idx]
+        p, r_, f1, T, F, N = _rules_score(sub)
+        print(f"{s}, rules alone:            P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
+        p, r_, f1, T, F, N = _score(sub, [[True] * len(r[3]) for r in sub])
+        print(f"{s}, every candidate:        P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
     best = (-1.0, 0.5)
     cv = {}
     for t in THRESHOLDS:
-        p, r_, f1, T, F, N = _score(train1, [[q >= t for q in pr] for pr in probs])
+        p, r_, f1, T, F, N = _score(cvr, [[q >= t for q in pr] for pr in probs])
         cv[t] = {"P": round(p, 3), "R": round(r_, 3), "F1": round(f1, 3), "tp": T, "fp": F, "fn": N}
-        print(f"train1 {args.folds}-fold CV, t={t:.2f}: P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
+        print(f"{label} {args.folds}-fold CV, t={t:.2f}: P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
         if f1 > best[0]:
             best = (f1, t)
     print(f"best threshold {best[1]:.2f}: CV F1 {best[0]:.3f}")
+    per_set = {}
+    for s, idx in by_set:
+        p, r_, f1, T, F, N = _score([cvr[i] for i in idx], [[q >= best[1] for q in probs[i]] for i in idx])
+        per_set[s] = {"P": round(p, 3), "R": round(r_, 3), "F1": round(f1, 3), "tp": T, "fp": F, "fn": N}
+        print(f"  {s} at that threshold: P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
     if args.dry_run:
         return 0
     X, y = _matrix(rows, names)
@@ -160,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                   "(hypecycle.extract.news); trained by corpora/train_news_model.py; see news_model.md.",
         "trained_on": {s: sum(1 for r in rows if r[0] == s) for s in sets},
         "candidates": int(len(y)), "positives": int(y.sum()), "C": args.C, "code_commit": commit,
-        "cv_train1": {"folds": args.folds, "threshold": best[1], **cv[best[1]]},
+        "cv": {"sets": label, "folds": args.folds, "threshold": best[1], **cv[best[1]], "by_set": per_set},
         "features": names, "mean": [round(float(v), 6) for v in sc.mean_],
         "scale": [round(float(v), 6) for v in sc.scale_], "coef": [round(float(v), 6) for v in lr.coef_[0]],
         "intercept": round(float(lr.intercept_[0]), 6), "threshold": best[1],
