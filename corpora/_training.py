@@ -66,3 +66,105 @@ def code_commit() -> str:
                               text=True, check=False).stdout.strip()
     except OSError:
         return ""
+
+
+#: Folds for the story-type prior's out-of-fold probabilities of the sets that are not cross-validated.
+_EXTRA_SEED = 2027
+#: Regularisation of the story-type prior (chosen by cross-validation on the pooled uniform samples,
+#: corpora/train_story_types.py --C), and how often a term must occur to enter its vocabulary.
+STORY_C = 4.0
+STORY_MIN_DF = 3
+#: At most this many terms (the most frequent) form the vocabulary, and smaller weights are dropped
+#: from the model file (they change no probability measurably): a file of about a megabyte.
+STORY_MAX_TERMS = 30000
+STORY_MIN_WEIGHT = 0.02
+
+
+def fit_story_types(docs: list[tuple[str, str, set[str]]], C: float = STORY_C) -> dict:
+    """The parameters of :class:`hypecycle.extract.story_types.StoryTypeModel`, fitted on
+    ``(title, text, event types of the gold events)`` per article."""
+    import math
+    from collections import Counter
+
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from hypecycle.extract.story_types import story_terms, tfidf
+    from hypecycle.schema import EVENT_TYPES
+
+    terms = [story_terms(t, x) for t, x, _ in docs]
+    df: Counter = Counter()
+    for c in terms:
+        df.update(c.keys())
+    n = len(docs)
+    kept = sorted((t for t, k in df.items() if k >= STORY_MIN_DF), key=lambda t: (-df[t], t))[:STORY_MAX_TERMS]
+    idf = {t: round(math.log((1 + n) / (1 + df[t])) + 1.0, 4) for t in sorted(kept)}
+    dv = DictVectorizer()
+    X = dv.fit_transform([tfidf(c, idf) for c in terms])
+    types: list[str] = []
+    intercepts: list[float] = []
+    fitted: list[dict] = []
+    for typ in EVENT_TYPES:
+        y = np.array([int(typ in g) for _t, _x, g in docs])
+        if y.sum() < 3:
+            continue
+        lr = LogisticRegression(C=C, max_iter=5000, random_state=0).fit(X, y)
+        types.append(typ)
+        intercepts.append(round(float(lr.intercept_[0]), 5))
+        fitted.append(dict(zip(dv.feature_names_, lr.coef_[0])))
+    weights: dict[str, list[float]] = {}
+    for t in idf:
+        w = [round(float(m.get(t, 0.0)), 3) for m in fitted]
+        weights[t] = [idf[t]] + (w if any(abs(x) >= STORY_MIN_WEIGHT for x in w) else [])
+    used = sum(1 for v in weights.values() if len(v) > 1)
+    return {"types": types, "intercepts": intercepts, "terms": weights, "weighted_terms": used}
+
+
+def story_docs(sets: list[str]) -> list[tuple[str, str, str, set[str]]]:
+    """``(set, article id, ...)``-keyed documents of ``sets`` for the story-type prior:
+    ``(set, id, title, text)`` with the gold event types, in the sets' order."""
+    out = []
+    for s in sets:
+        for art, gold in ea.load_set(s):
+            out.append((s, art.id, art.title or "", art.text or "", {g["type"] for g in gold}))
+    return out
+
+
+def story_folds(docs: list, folds: int) -> list[int]:
+    """The fold of each document: the cross-validated sets' articles take the folds the trainers'
+    cross-validation gives them (:func:`fold_of`, in order), the others seeded folds of their own."""
+    cv = [i for i, d in enumerate(docs) if d[0] in CV_SETS]
+    out = [0] * len(docs)
+    for i, f in zip(cv, fold_of(len(cv), folds)):
+        out[i] = int(f)
+    rest = [i for i, d in enumerate(docs) if d[0] not in CV_SETS]
+    for i, f in zip(rest, np.random.default_rng(_EXTRA_SEED).permutation(len(rest)) % folds):
+        out[i] = int(f)
+    return out
+
+
+def oof_story_probabilities(docs: list, folds: int, C: float = STORY_C) -> dict[str, dict[str, float]]:
+    """Article id -> the story-type prior's probabilities from a model that did not see the article
+    (trained on the other folds), so that the models stacked on it learn from honest values."""
+    from hypecycle.extract.story_types import StoryTypeModel
+
+    fold = story_folds(docs, folds)
+    out: dict[str, dict[str, float]] = {}
+    for k in range(folds):
+        model = StoryTypeModel(fit_story_types([d[2:] for d, f in zip(docs, fold) if f != k], C))
+        for d, f in zip(docs, fold):
+            if f == k:
+                out[d[1]] = model.probabilities(d[2], d[3])
+    return out
+
+
+class StoryLookup:
+    """Stands in for the story-type prior while a trainer collects features: it gives the
+    out-of-fold probabilities of the article being read (set :attr:`current` before each)."""
+
+    def __init__(self, probabilities: dict[str, dict[str, float]]) -> None:
+        self.by_id = probabilities
+        self.current = ""
+
+    def probabilities(self, title: str, text: str) -> dict[str, float]:
+        return self.by_id[self.current]

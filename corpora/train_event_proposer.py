@@ -5,7 +5,8 @@ Usage::
     python corpora/train_event_proposer.py [--sets train1,train2,real,wilddev,...] [--folds 5] [--C 1.0]
                                            [--out hypecycle/data/events/proposer_model.json] [--dry-run]
 
-The extractor runs with the shipped news model; what it keeps is fixed. Every (event type,
+The extractor runs with the shipped news model, reading the story-type prior out of fold (as
+``corpora/train_news_model.py`` does); what it keeps is fixed. Every (event type,
 company) pair of each story that it does not keep (:func:`hypecycle.extract.proposer.story_pairs`)
 is labelled 1 when a gold event of that type and company is left unmatched by the kept events
 (type and company, as ``benchmarks/extraction_accuracy.py`` matches), else 0. Three
@@ -50,15 +51,18 @@ class _CollectAll:
         return []
 
 
-def collect(sets: list[str], model: str = "blank"):
-    """Per article: dict(set, id, gold, kept event dicts, pairs with labels)."""
+def collect(sets: list[str], story_p: dict[str, dict[str, float]], model: str = "blank"):
+    """Per article: dict(set, id, gold, kept event dicts, pairs with labels). The story-type
+    prior the news model and the pairs read is the out-of-fold ``story_p`` (article id ->)."""
     ex = Extractor(model=model, proposer="none")  # the shipped proposer is not read: this trains a new one
     if ex.news is None:
         raise SystemExit("the shipped news model is missing: train it first (corpora/train_news_model.py)")
     ex.story.proposer = _CollectAll()
+    ex.story.story_types = lookup = training.StoryLookup(story_p)
     out = []
     for s in sets:
         for art, gold in ea.load_set(s):
+            lookup.current = art.id
             x = ex.extract(art)
             if x.warnings:  # extraction turns failures into warnings: a failure here would lose pairs unseen
                 raise SystemExit(f"{s} {art.id}: {'; '.join(x.warnings)}")
@@ -189,7 +193,8 @@ def best_buyer_threshold(rows, buyer_probs) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     args, sets = training.parse_args(__doc__.split("\n")[0], C=1.0, out="proposer_model.json", argv=argv)
-    rows = collect(sets)
+    story_p = training.oof_story_probabilities(training.story_docs(sets), args.folds)
+    rows = collect(sets, story_p)
     if not rows:
         print("no articles loaded (is ../shared/corpora present?)")
         return 1

@@ -8,7 +8,9 @@ Usage::
 The rules propose candidate events (the reported ones and the ones they judge asides); each
 candidate is labelled 1 when it matches a gold event of its article (type and company, as
 ``benchmarks/extraction_accuracy.py`` matches) and 0 otherwise. A standardised logistic
-regression over :func:`hypecycle.extract.news.candidate_features` learns which are news.
+regression over :func:`hypecycle.extract.news.candidate_features` learns which are news; the
+story-type prior among them is read out of fold (a model of ``corpora/train_story_types.py``
+trained without the article), so train that model first.
 Cross-validation on the uniform samples ``train1`` and ``train2``, pooled (article folds; the other
 sets always in the training part)
 picks the threshold and prints event P/R/F1 of the rules alone and of rules + model on the
@@ -54,14 +56,17 @@ def match_labels(gold: list[dict], pred: list[dict]) -> list[int]:
     return [int(k in used) for k in range(len(pred))]
 
 
-def collect(sets: list[str], model: str = "blank"):
-    """Per article: (set, id, gold, candidate dicts, feature dicts, rules' own events)."""
+def collect(sets: list[str], story_p: dict[str, dict[str, float]], model: str = "blank"):
+    """Per article: (set, id, gold, candidate dicts, feature dicts, rules' own events). The
+    story-type prior's features are the out-of-fold probabilities ``story_p`` (article id ->)."""
     ex = Extractor(model=model, news_model="none")
     rules_only = Extractor(model=model, news_model="none")
     ex.story.news = _KeepAll(ex.rules.types_in)
+    ex.story.story_types = lookup = training.StoryLookup(story_p)
     out = []
     for s in sets:
         for art, gold in ea.load_set(s):
+            lookup.current = art.id
             x = ex.extract(art)
             cands = ex.story.last_candidates
             pred = [e.to_dict() for e, _f in cands]
@@ -119,7 +124,8 @@ def _rules_score(rows):
 
 def main(argv: list[str] | None = None) -> int:
     args, sets = training.parse_args(__doc__.split("\n")[0], C=1.0, out="news_model.json", argv=argv)
-    rows = collect(sets)
+    story_p = training.oof_story_probabilities(training.story_docs(sets), args.folds)
+    rows = collect(sets, story_p)
     if not rows:
         print("no articles loaded (is ../shared/corpora present?)")
         return 1

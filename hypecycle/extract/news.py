@@ -18,6 +18,7 @@ from typing import Any
 
 from hypecycle.errors import LexiconError
 from hypecycle.extract.resources import model_params, pattern
+from hypecycle.extract.story_types import logit
 from hypecycle.schema import EVENT_STATUSES, EVENT_TYPES
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
@@ -102,6 +103,9 @@ def candidate_features(d: Any, e: Any, state: Any, title: str, body: str, pairs:
         "ev_aggregate": float(bool(_AGGREGATE.search(ev))),
         "title_empty": float(not title.strip()),
     })
+    story_p = state.story_p() if hasattr(state, "story_p") else {}
+    if story_p:  # the story-type prior: does the story as a whole report an event of this type?
+        f["story_logit"] = logit(story_p.get(e.type, 0.0))
     f["aside_x_body"] = f["aside"] * f["log_first_sentence"]
     f["head_type_x_in_title"] = f["headline_type"] * f["company_in_title"]
     return f

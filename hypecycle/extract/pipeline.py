@@ -283,7 +283,18 @@ class Extractor:
             from hypecycle.extract.proposer import load_proposer
 
             self.proposer = load_proposer(None if proposer == "auto" else proposer)
-        self.story = StoryReader(self.nlp, self.ner, self.rules, self.fx, self.vocab, self.news, self.proposer)
+        #: the story-type prior both learned models read (hypecycle.extract.story_types), or None
+        self.story_types = None
+        if self.news is not None:
+            from hypecycle.extract.story_types import load_story_type_model
+
+            self.story_types = load_story_type_model()
+            if self.story_types is None and "story_logit" in self.news.features_:
+                raise LexiconError("news model: it reads the story-type prior, but story_type_model.json is "
+                                   "missing from hypecycle/data/events; reinstall, or retrain with "
+                                   "corpora/train_story_types.py.")
+        self.story = StoryReader(self.nlp, self.ner, self.rules, self.fx, self.vocab, self.news, self.proposer,
+                                 self.story_types)
 
     def _fallback(self, what: str, exc: Exception, empty: dict[str, Any]) -> _NullMatcher:
         """Count nothing when the shipped default lexicon is missing (a packaging problem)."""

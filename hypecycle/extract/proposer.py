@@ -30,6 +30,7 @@ from hypecycle.extract.companies import Sent, normalise_company, same_company
 from hypecycle.extract.news import YEAR
 from hypecycle.extract.resources import model_params, pattern
 from hypecycle.extract.sentences import LEAD
+from hypecycle.extract.story_types import logit
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "proposer_model.json"
@@ -60,7 +61,8 @@ class Pair:
 
 
 def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]]], *, body_low: str,
-                canonical, is_person, taken: dict[tuple[str, str], str], n_sentences: int) -> list[Pair]:
+                canonical, is_person, taken: dict[tuple[str, str], str], n_sentences: int,
+                story_p: Any = None) -> list[Pair]:
     """Every (type, company) a story's trigger sentences pair, with its features.
 
     Parameters
@@ -80,6 +82,9 @@ def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]
         company named as a buyer; such pairs are features, and kept ones are never proposed.
     n_sentences : int
         Sentences in the body.
+    story_p : callable or dict, optional
+        Event type -> the story-type prior's probability (:mod:`hypecycle.extract.story_types`), or
+        a callable giving it, called only when the story has a pair to weigh.
     """
     pairs: dict[tuple[str, str], Pair] = {}
     per_type_sents: dict[str, int] = {}
@@ -156,6 +161,8 @@ def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]
     for t, _k in pairs:
         n_by_type[t] = n_by_type.get(t, 0) + 1
     kept = [(t, k) for (t, k), how in taken.items() if how == "kept"]
+    if callable(story_p):
+        story_p = story_p() if pairs else None
     out = []
     for (t, key), p in sorted(pairs.items(), key=lambda kv: (kv[1].first, kv[0])):
         if any(tt == t and (kk == key or same_company(kk, key) or same_company(key, kk)) for tt, kk in kept):
@@ -172,6 +179,10 @@ def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]
         f[f"{t}|headline_type"] = float(t in head_types)
         f[f"{t}|lead_type"] = float(t in lead_types)
         f[f"{t}|bias"] = 1.0
+        if story_p:
+            q = story_p.get(t, 0.0)
+            f[f"{t}|story_logit"] = logit(q) / 5.0
+            f[f"{t}|story_p_bin={min(int(q * 5), 4)}"] = 1.0
         for (tt, kk), how in taken.items():
             if kk == key or same_company(kk, key) or same_company(key, kk):
                 f[f"{t}|rules_{how}" if tt == t else f"{t}|rules_other_{how}"] = 1.0

@@ -62,7 +62,7 @@ class StoryReader:
     """
 
     def __init__(self, nlp: Any, ner: Any, rules: Any, fx: Any, vocab: Any, news: Any = None,
-                 proposer: Any = None) -> None:
+                 proposer: Any = None, story_types: Any = None) -> None:
         self.nlp = nlp
         self.ner = ner
         self.rules = rules
@@ -70,6 +70,8 @@ class StoryReader:
         self.vocab = vocab
         self.news = news
         self.proposer = proposer
+        #: The story-type prior (:mod:`hypecycle.extract.story_types`) both models read, or None.
+        self.story_types = story_types
         #: With a news model: the last story's candidate events and their features.
         self.last_candidates: list[tuple[Event, dict[str, float]]] = []
         #: With a proposer: the last story's (type, company) pairs, with features and probabilities.
@@ -87,6 +89,7 @@ class StoryReader:
         spans = split_sentences(body)
         hit = self.rules.trigger_sentences(low, spans)
         state = _State(self, body, spans, title)
+        state.text = text
         drafts: list[Draft] = []
         last_funding: Draft | None = None
         for si in sorted(hit.keys() | {i + 1 for i in hit if i + 1 < len(spans)}):
@@ -182,7 +185,7 @@ class StoryReader:
         kept_ids = {id(e) for e in kept}
         for e, _d in pairs:
             taken[(e.type, normalise_company(e.company))] = "kept" if id(e) in kept_ids else "dropped"
-        cands = story_pairs(sents, body_low=body.lower(),
+        cands = story_pairs(sents, body_low=body.lower(), story_p=state.story_p,
                             canonical=lambda n, headline=False: book.canonical(_clean_name(n), headline=headline),
                             is_person=state.is_person, taken=taken, n_sentences=len(state.spans))
         self.last_pairs = cands
@@ -715,6 +718,16 @@ class _State:
         self._people: set[str] | None = None
         #: what the news model's features share across the story's candidates (set by it)
         self.news_story: Any = None
+        #: the article's text as given (the story-type prior reads it)
+        self.text = body
+        self._story_p: dict[str, float] | None = None
+
+    def story_p(self) -> dict[str, float]:
+        """Event type -> the story-type prior's probability, computed once ({} without the model)."""
+        if self._story_p is None:
+            model = self.ex.story_types
+            self._story_p = model.probabilities(self.title, self.text) if model is not None else {}
+        return self._story_p
 
     @property
     def common(self) -> set[str]:
