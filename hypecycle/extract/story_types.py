@@ -80,7 +80,7 @@ class StoryTypeModel:
             self.intercepts = [float(b) for b in params["intercepts"]]
             terms = params["terms"]
             self.idf = {str(k): float(v[0]) for k, v in terms.items()}
-            weights = {str(k): [float(x) for x in v[1:]] for k, v in terms.items() if len(v) > 1}
+            self.weights = weights = {str(k): [float(x) for x in v[1:]] for k, v in terms.items() if len(v) > 1}
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise LexiconError(f"{source}: missing or malformed key ({exc}); retrain with "
                                "corpora/train_story_types.py.") from exc
