@@ -88,8 +88,7 @@ class StoryReader:
             low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in body)
         spans = split_sentences(body)
         hit = self.rules.trigger_sentences(low, spans)
-        state = _State(self, body, spans, title)
-        state.text = text
+        state = _State(self, body, spans, title, text)
         drafts: list[Draft] = []
         last_funding: Draft | None = None
         for si in sorted(hit.keys() | {i + 1 for i in hit if i + 1 < len(spans)}):
@@ -706,7 +705,8 @@ def _clean_name(name: str) -> str:
 class _State:
     """Per-article memory: sentence objects, the company "it" refers to."""
 
-    def __init__(self, ex: StoryReader, body: str, spans: list[tuple[int, int]], title: str) -> None:
+    def __init__(self, ex: StoryReader, body: str, spans: list[tuple[int, int]], title: str,
+                 text: str | None = None) -> None:
         self.ex = ex
         self.body = body
         self.spans = spans
@@ -718,8 +718,8 @@ class _State:
         self._people: set[str] | None = None
         #: what the news model's features share across the story's candidates (set by it)
         self.news_story: Any = None
-        #: the article's text as given (the story-type prior reads it)
-        self.text = body
+        #: the article's text as given, before the dateline is blanked (the story-type prior reads it)
+        self.text = body if text is None else text
         self._story_p: dict[str, float] | None = None
 
     def story_p(self) -> dict[str, float]:
