@@ -54,6 +54,17 @@ def split_cv(rows: list, set_of) -> tuple[list, list]:
     return [r for r in rows if set_of(r) in CV_SETS], [r for r in rows if set_of(r) not in CV_SETS]
 
 
+def cv_groups(rows: list, set_of) -> list[tuple[str, list[int]]]:
+    """``(set, indices into rows)`` for each cross-validated set present in ``rows``."""
+    groups = [(s, [i for i, r in enumerate(rows) if set_of(r) == s]) for s in CV_SETS]
+    return [(s, idx) for s, idx in groups if idx]
+
+
+def prf_record(p: float, r: float, f1: float, tp: int, fp: int, fn: int) -> dict:
+    """Event P/R/F1 and counts as the model files record them."""
+    return {"P": round(p, 3), "R": round(r, 3), "F1": round(f1, 3), "tp": tp, "fp": fp, "fn": fn}
+
+
 def cv_label(rows: list, set_of) -> str:
     """The cross-validated sets present in ``rows``, for printing ("train1+train2")."""
     return "+".join(s for s in CV_SETS if any(set_of(r) == s for r in rows))
@@ -120,14 +131,16 @@ def fit_story_types(docs: list[tuple[str, str, set[str]]], C: float = STORY_C) -
     return {"types": types, "intercepts": intercepts, "terms": weights, "weighted_terms": used}
 
 
-def story_docs(sets: list[str]) -> list[tuple[str, str, str, set[str]]]:
-    """``(set, article id, ...)``-keyed documents of ``sets`` for the story-type prior:
-    ``(set, id, title, text)`` with the gold event types, in the sets' order."""
-    out = []
-    for s in sets:
-        for art, gold in ea.load_set(s):
-            out.append((s, art.id, art.title or "", art.text or "", {g["type"] for g in gold}))
-    return out
+def load_sets(sets: list[str]) -> list[tuple[str, object, list[dict]]]:
+    """``(set, article, gold events)`` of every article of ``sets``, in the sets' order (the
+    accuracy benchmark's loader; the text is read from ../shared/corpora)."""
+    return [(s, art, gold) for s in sets for art, gold in ea.load_set(s)]
+
+
+def story_docs(loaded: list[tuple[str, object, list[dict]]]) -> list[tuple[str, str, str, str, set[str]]]:
+    """Documents for the story-type prior from :func:`load_sets`: ``(set, id, title, text, gold
+    event types)``, in the same order."""
+    return [(s, art.id, art.title or "", art.text or "", {g["type"] for g in gold}) for s, art, gold in loaded]
 
 
 def story_folds(docs: list, folds: int) -> list[int]:

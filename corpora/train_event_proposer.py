@@ -51,7 +51,7 @@ class _CollectAll:
         return []
 
 
-def collect(sets: list[str], story_p: dict[str, dict[str, float]], model: str = "blank"):
+def collect(loaded: list, story_p: dict[str, dict[str, float]], model: str = "blank"):
     """Per article: dict(set, id, gold, kept event dicts, pairs with labels). The story-type
     prior the news model and the pairs read is the out-of-fold ``story_p`` (article id ->)."""
     ex = Extractor(model=model, proposer="none")  # the shipped proposer is not read: this trains a new one
@@ -60,26 +60,25 @@ def collect(sets: list[str], story_p: dict[str, dict[str, float]], model: str = 
     ex.story.proposer = _CollectAll()
     ex.story.story_types = lookup = training.StoryLookup(story_p)
     out = []
-    for s in sets:
-        for art, gold in ea.load_set(s):
-            lookup.current = art.id
-            x = ex.extract(art)
-            if x.warnings:  # extraction turns failures into warnings: a failure here would lose pairs unseen
-                raise SystemExit(f"{s} {art.id}: {'; '.join(x.warnings)}")
-            kept = [e.to_dict() for e in x.events]
-            done = set(ea.match(gold, kept))  # the gold events the kept ones match
-            rest = [g for gi, g in enumerate(gold) if gi not in done]
-            rows = []
-            for p in ex.story.last_pairs:
-                hit = next((g for g in rest if g["type"] == p.type and ea.same_name(g["company"], p.name, prefix=True)),
-                           None)
-                buyer = p.type == "acquisition" and any(
-                    g["type"] == "acquisition" and g.get("acquirer")
-                    and ea.same_name(g["acquirer"], p.name, prefix=True) for g in gold)
-                rows.append({"type": p.type, "key": p.key, "name": p.name, "first": p.first,
-                             "f": dict(p.features), "y": int(hit is not None), "buyer": int(buyer),
-                             "status": (hit or {}).get("status", ""), "gold_acquirer": (hit or {}).get("acquirer")})
-            out.append({"set": s, "id": art.id, "gold": gold, "kept": kept, "pairs": rows})
+    for s, art, gold in loaded:
+        lookup.current = art.id
+        x = ex.extract(art)
+        if x.warnings:  # extraction turns failures into warnings: a failure here would lose pairs unseen
+            raise SystemExit(f"{s} {art.id}: {'; '.join(x.warnings)}")
+        kept = [e.to_dict() for e in x.events]
+        done = set(ea.match(gold, kept))  # the gold events the kept ones match
+        rest = [g for gi, g in enumerate(gold) if gi not in done]
+        rows = []
+        for p in ex.story.last_pairs:
+            hit = next((g for g in rest if g["type"] == p.type and ea.same_name(g["company"], p.name, prefix=True)),
+                       None)
+            buyer = p.type == "acquisition" and any(
+                g["type"] == "acquisition" and g.get("acquirer")
+                and ea.same_name(g["acquirer"], p.name, prefix=True) for g in gold)
+            rows.append({"type": p.type, "key": p.key, "name": p.name, "first": p.first,
+                         "f": dict(p.features), "y": int(hit is not None), "buyer": int(buyer),
+                         "status": (hit or {}).get("status", ""), "gold_acquirer": (hit or {}).get("acquirer")})
+        out.append({"set": s, "id": art.id, "gold": gold, "kept": kept, "pairs": rows})
     return out
 
 
@@ -193,8 +192,9 @@ def best_buyer_threshold(rows, buyer_probs) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     args, sets = training.parse_args(__doc__.split("\n")[0], C=1.0, out="proposer_model.json", argv=argv)
-    story_p = training.oof_story_probabilities(training.story_docs(sets), args.folds)
-    rows = collect(sets, story_p)
+    loaded = training.load_sets(sets)  # read once: the prior's folds and the features both need them
+    story_p = training.oof_story_probabilities(training.story_docs(loaded), args.folds)
+    rows = collect(loaded, story_p)
     if not rows:
         print("no articles loaded (is ../shared/corpora present?)")
         return 1
@@ -217,8 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                     if p["y"]:
                         status_ok[0] += status_of(models, p["f"], p["type"]) == p["status"]
                         status_ok[1] += 1
-    by_set = [(s, [i for i, r in enumerate(cvr) if r["set"] == s]) for s in training.CV_SETS]
-    by_set = [(s, idx) for s, idx in by_set if idx]
+    by_set = training.cv_groups(cvr, lambda r: r["set"])
     for s, idx in [(label, list(range(len(cvr)))), *(by_set if len(by_set) > 1 else [])]:
         p, r_, f1, T, F, N = score([cvr[i] for i in idx], [probs[i] for i in idx], None, 1)
         print(f"{s}, rules + news model:           P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
@@ -227,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     for per_type in PER_TYPE:
         for t in THRESHOLDS:
             p, r_, f1, T, F, N = score(cvr, probs, t, per_type)
-            cv[(t, per_type)] = {"P": round(p, 3), "R": round(r_, 3), "F1": round(f1, 3), "tp": T, "fp": F, "fn": N}
+            cv[(t, per_type)] = training.prf_record(p, r_, f1, T, F, N)
             print(f"{label} {args.folds}-fold CV, +proposer t={t:.2f} per type {per_type}: "
                   f"P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
             if f1 > best[0]:
@@ -236,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     per_set = {}
     for s, idx in by_set:
         p, r_, f1, T, F, N = score([cvr[i] for i in idx], [probs[i] for i in idx], best[1], best[2])
-        per_set[s] = {"P": round(p, 3), "R": round(r_, 3), "F1": round(f1, 3), "tp": T, "fp": F, "fn": N}
+        per_set[s] = training.prf_record(p, r_, f1, T, F, N)
         print(f"  {s} at that choice: P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
     buyer_t = best_buyer_threshold(cvr, buyer_probs)
     print(f"status right (or rightly left unset) on {status_ok[0]}/{status_ok[1]} true pairs of {label} (CV)")

@@ -56,7 +56,7 @@ def match_labels(gold: list[dict], pred: list[dict]) -> list[int]:
     return [int(k in used) for k in range(len(pred))]
 
 
-def collect(sets: list[str], story_p: dict[str, dict[str, float]], model: str = "blank"):
+def collect(loaded: list, story_p: dict[str, dict[str, float]], model: str = "blank"):
     """Per article: (set, id, gold, candidate dicts, feature dicts, rules' own events). The
     story-type prior's features are the out-of-fold probabilities ``story_p`` (article id ->)."""
     ex = Extractor(model=model, news_model="none")
@@ -64,14 +64,13 @@ def collect(sets: list[str], story_p: dict[str, dict[str, float]], model: str = 
     ex.story.news = _KeepAll(ex.rules.types_in)
     ex.story.story_types = lookup = training.StoryLookup(story_p)
     out = []
-    for s in sets:
-        for art, gold in ea.load_set(s):
-            lookup.current = art.id
-            x = ex.extract(art)
-            cands = ex.story.last_candidates
-            pred = [e.to_dict() for e, _f in cands]
-            rules = [e.to_dict() for e in rules_only.extract(art).events]
-            out.append((s, art.id, gold, pred, [f for _e, f in cands], rules, x))
+    for s, art, gold in loaded:
+        lookup.current = art.id
+        x = ex.extract(art)
+        cands = ex.story.last_candidates
+        pred = [e.to_dict() for e, _f in cands]
+        rules = [e.to_dict() for e in rules_only.extract(art).events]
+        out.append((s, art.id, gold, pred, [f for _e, f in cands], rules, x))
     return out
 
 
@@ -124,8 +123,9 @@ def _rules_score(rows):
 
 def main(argv: list[str] | None = None) -> int:
     args, sets = training.parse_args(__doc__.split("\n")[0], C=1.0, out="news_model.json", argv=argv)
-    story_p = training.oof_story_probabilities(training.story_docs(sets), args.folds)
-    rows = collect(sets, story_p)
+    loaded = training.load_sets(sets)  # read once: the prior's folds and the features both need them
+    story_p = training.oof_story_probabilities(training.story_docs(loaded), args.folds)
+    rows = collect(loaded, story_p)
     if not rows:
         print("no articles loaded (is ../shared/corpora present?)")
         return 1
@@ -144,8 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             if f == k and r[4]:
                 Xi = np.array([[ff.get(n, 0.0) for n in names] for ff in r[4]])
                 probs[i] = list(lr.predict_proba(sc.transform(Xi))[:, 1])
-    by_set = [(s, [i for i, r in enumerate(cvr) if r[0] == s]) for s in training.CV_SETS]
-    by_set = [(s, idx) for s, idx in by_set if idx]
+    by_set = training.cv_groups(cvr, lambda r: r[0])
     for s, idx in [(label, list(range(len(cvr)))), *(by_set if len(by_set) > 1 else [])]:
         sub = [cvr[i] for i in idx]
         p, r_, f1, T, F, N = _rules_score(sub)
@@ -156,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     cv = {}
     for t in THRESHOLDS:
         p, r_, f1, T, F, N = _score(cvr, [[q >= t for q in pr] for pr in probs])
-        cv[t] = {"P": round(p, 3), "R": round(r_, 3), "F1": round(f1, 3), "tp": T, "fp": F, "fn": N}
+        cv[t] = training.prf_record(p, r_, f1, T, F, N)
         print(f"{label} {args.folds}-fold CV, t={t:.2f}: P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
         if f1 > best[0]:
             best = (f1, t)
@@ -164,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     per_set = {}
     for s, idx in by_set:
         p, r_, f1, T, F, N = _score([cvr[i] for i in idx], [[q >= best[1] for q in probs[i]] for i in idx])
-        per_set[s] = {"P": round(p, 3), "R": round(r_, 3), "F1": round(f1, 3), "tp": T, "fp": F, "fn": N}
+        per_set[s] = training.prf_record(p, r_, f1, T, F, N)
         print(f"  {s} at that threshold: P {p:.3f} R {r_:.3f} F1 {f1:.3f} (tp {T} fp {F} fn {N})")
     if args.dry_run:
         return 0

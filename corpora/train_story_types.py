@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args, sets = training.parse_args(__doc__.split("\n")[0], C=training.STORY_C, out="story_type_model.json",
                                      argv=argv)
-    docs = training.story_docs(sets)
+    docs = training.story_docs(training.load_sets(sets))
     if not docs:
         print("no articles loaded (is ../shared/corpora present?)")
         return 1

@@ -103,7 +103,7 @@ def candidate_features(d: Any, e: Any, state: Any, title: str, body: str, pairs:
         "ev_aggregate": float(bool(_AGGREGATE.search(ev))),
         "title_empty": float(not title.strip()),
     })
-    story_p = state.story_p() if hasattr(state, "story_p") else {}
+    story_p = state.story_p()
     if story_p:  # the story-type prior: does the story as a whole report an event of this type?
         f["story_logit"] = logit(story_p.get(e.type, 0.0))
     f["aside_x_body"] = f["aside"] * f["log_first_sentence"]

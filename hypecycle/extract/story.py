@@ -705,8 +705,7 @@ def _clean_name(name: str) -> str:
 class _State:
     """Per-article memory: sentence objects, the company "it" refers to."""
 
-    def __init__(self, ex: StoryReader, body: str, spans: list[tuple[int, int]], title: str,
-                 text: str | None = None) -> None:
+    def __init__(self, ex: StoryReader, body: str, spans: list[tuple[int, int]], title: str, text: str) -> None:
         self.ex = ex
         self.body = body
         self.spans = spans
@@ -719,7 +718,7 @@ class _State:
         #: what the news model's features share across the story's candidates (set by it)
         self.news_story: Any = None
         #: the article's text as given, before the dateline is blanked (the story-type prior reads it)
-        self.text = body if text is None else text
+        self.text = text
         self._story_p: dict[str, float] | None = None
 
     def story_p(self) -> dict[str, float]:
