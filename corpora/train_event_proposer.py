@@ -17,7 +17,7 @@ on the uniform samples ``train1`` and ``train2``, pooled (article folds; the oth
 training part) picks the threshold and
 the most events one type may add to a story, and prints event P/R/F1 of the extractor without and
 with the proposer on the held-out folds. The held-out sets (heldout, heldout2 ...
-heldout5) are never used. Needs ../shared/corpora (the sets store locators, not text).
+heldout6) are never used. Needs ../shared/corpora (the sets store locators, not text).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ trained without the article), so train that model first.
 Cross-validation on the uniform samples ``train1`` and ``train2``, pooled (article folds; the other
 sets always in the training part)
 picks the threshold and prints event P/R/F1 of the rules alone and of rules + model on the
-held-out folds. The held-out sets (heldout, heldout2 ... heldout5) are never used.
+held-out folds. The held-out sets (heldout, heldout2 ... heldout6) are never used.
 Needs ../shared/corpora (the sets store locators, not text).
 """
 

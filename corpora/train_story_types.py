@@ -12,7 +12,7 @@ uniform samples train1 and train2 (the folds the news model and proposer trainer
 sets always in the training part) prints each type's ROC AUC and log loss. Train this model first:
 ``corpora/train_news_model.py`` and ``corpora/train_event_proposer.py`` read its out-of-fold
 probabilities (recomputed there with the same folds) and the shipped file. The held-out sets
-(heldout, heldout2 ... heldout5) are never used. Needs ../shared/corpora (the sets store locators,
+(heldout, heldout2 ... heldout6) are never used. Needs ../shared/corpora (the sets store locators,
 not text).
 """
 

@@ -267,7 +267,8 @@ FAR_PRICE = ("Harbor Telecom Corp agreed on Monday to buy Brightwave Networks In
       "price of the deal was too high."), None),  # two sizes: neither
 ])
 def test_a_deal_size_stated_further_down_the_story_is_the_amount(tail: str, amount: float | None) -> None:
-    for ex in (Extractor(model="blank", news_model="none"), Extractor(model="blank")):
+    # the story rules' deal size (the learned amount chooser, tests/test_amounts.py, may still pick one of two)
+    for ex in (Extractor(model="blank", news_model="none", amounts="none"), Extractor(model="blank", amounts="none")):
         x = ex.extract(Article("far", dt.date(2012, 3, 5), "Harbor to buy Brightwave", FAR_PRICE + tail))
         assert x.warnings == ()
         assert [(e.type, e.company, e.amount) for e in x.events] == [

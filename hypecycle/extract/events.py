@@ -213,22 +213,33 @@ class EventRules:
     def money_roles(self, sent: Sent, low: str) -> list[tuple[Money, int, int, str]]:
         """Money amounts of a sentence with token span and role: plain, valuation or other."""
         out = []
+        prev = None
         for m in self.money.find(sent.text):
-            ts, te = sent.tok_at(m.start), sent.tok_at(m.end - 1) + 1
-            before = low[max(0, m.start - 70):m.start]
-            after = low[m.end:m.end + 60]
-            if m.per_unit or (m.amount < 1000 and not re.search(r"[a-z]", m.text[-3:].lower())):
-                role = "other"  # "$18 each", "priced at $14": a price, not an amount
-            elif out and _CONVERSION.match(low, out[-1][0].end, m.start):
-                role = "other"  # "C$965 million ($917 million)": a conversion of the amount before
-            elif self.val_before.search(before) or self.val_after.match(after):
-                role = "valuation"
-            elif self.not_after.match(after) or self.not_before.search(before):
-                role = "other"
-            else:
-                role = "plain"
-            out.append((m, ts, te, role))
+            out.append((m, sent.tok_at(m.start), sent.tok_at(m.end - 1) + 1, self.money_role(low, m, prev)))
+            prev = m
         return out
+
+    @staticmethod
+    def not_amount(low: str, m: Money, prev: Money | None) -> bool:
+        """True for money that is no event's amount whatever the context: a price ("$18 each",
+        "priced at $14") or a conversion of the amount before it ("C$965 million ($917 million)")."""
+        if m.per_unit or (m.amount < 1000 and not re.search(r"[a-z]", m.text[-3:].lower())):
+            return True
+        return prev is not None and _CONVERSION.match(low, prev.end, m.start) is not None
+
+    def money_role(self, low: str, m: Money, prev: Money | None) -> str:
+        """The role of amount ``m`` in the lower-cased text ``low`` it was found in (``prev`` the
+        amount before it there): "plain", "valuation" or "other" (a price, a conversion, a figure
+        that is not the event's money)."""
+        if self.not_amount(low, m, prev):
+            return "other"
+        before = low[max(0, m.start - 70):m.start]
+        after = low[m.end:m.end + 60]
+        if self.val_before.search(before) or self.val_after.match(after):
+            return "valuation"
+        if self.not_after.match(after) or self.not_before.search(before):
+            return "other"
+        return "plain"
 
     def round_of(self, text: str) -> str | None:
         """The canonical round named in ``text`` ("Series F" -> "series_f"), or ``None``."""

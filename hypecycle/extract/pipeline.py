@@ -211,6 +211,10 @@ class Extractor:
         (:mod:`hypecycle.extract.proposer`), applied after the news model: ``"auto"`` the shipped
         one when its file is present; ``"none"``/``None`` no proposals; a path, that JSON file.
         It needs the news model (it was trained on what the news model keeps).
+    amounts : "auto", "none", None or Path
+        The learned amount chooser (:mod:`hypecycle.extract.amounts`), setting a funding, IPO or
+        acquisition amount the rules leave unset: ``"auto"`` the shipped one when its file is
+        present; ``"none"``/``None`` the rules alone; a path, that JSON file.
 
     Raises
     ------
@@ -230,6 +234,7 @@ class Extractor:
         max_chars: int = 1_000_000,
         news_model: str | Path | None = "auto",
         proposer: str | Path | None = "auto",
+        amounts: str | Path | None = "auto",
     ) -> None:
         if model not in MODELS:
             raise ExtractionError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}.")
@@ -238,7 +243,8 @@ class Extractor:
         import spacy
 
         self._settings = {"model": model, "lexicons": lexicons, "terms": terms, "cues": cues,
-                          "max_chars": max_chars, "news_model": news_model, "proposer": proposer}
+                          "max_chars": max_chars, "news_model": news_model, "proposer": proposer,
+                          "amounts": amounts}
         self.model = model
         self.max_chars = max_chars
         self.nlp = spacy.blank("en")
@@ -293,8 +299,14 @@ class Extractor:
                 raise LexiconError("news model: it reads the story-type prior, but story_type_model.json is "
                                    "missing from hypecycle/data/events; reinstall, or retrain with "
                                    "corpora/train_story_types.py.")
+        #: the learned amount chooser (hypecycle.extract.amounts), or None: the rules alone set amounts
+        self.amounts = None
+        if amounts is not None and amounts != "none":
+            from hypecycle.extract.amounts import load_amount_model
+
+            self.amounts = load_amount_model(None if amounts == "auto" else amounts)
         self.story = StoryReader(self.nlp, self.ner, self.rules, self.fx, self.vocab, self.news, self.proposer,
-                                 self.story_types)
+                                 self.story_types, self.amounts)
 
     def _fallback(self, what: str, exc: Exception, empty: dict[str, Any]) -> _NullMatcher:
         """Count nothing when the shipped default lexicon is missing (a packaging problem)."""

@@ -4,7 +4,9 @@
 sentences that hold a trigger, and the headline, then decides at the level of the whole
 story: amounts stated in a neighbouring sentence, the deal's value, whether a "raise" is a
 startup's round, which events are asides (a rival's deal, history deep in the body) and
-which are the story's news, and merges mentions of one event (aliases resolved).
+which are the story's news, and merges mentions of one event (aliases resolved). Where the
+rules leave a funding, IPO or acquisition amount unset, the learned amount chooser
+(:mod:`hypecycle.extract.amounts`) may set it from the story's other amounts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from dataclasses import replace
 from typing import Any, Callable, Iterable
 
+from hypecycle.extract.amounts import AMOUNT_TYPES, StoryMoney
 from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, gapped_name, normalise_company,
                                          person_words, same_company)
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT
@@ -59,10 +62,15 @@ class StoryReader:
     proposer : EventProposer, optional
         The learned proposer (:mod:`hypecycle.extract.proposer`) of events the sentence rules do
         not state; applied after the news model.
+    story_types : StoryTypeModel, optional
+        The story-type prior both learned models read.
+    amounts : AmountModel, optional
+        The learned amount chooser (:mod:`hypecycle.extract.amounts`), setting an event's amount
+        where the rules set none.
     """
 
     def __init__(self, nlp: Any, ner: Any, rules: Any, fx: Any, vocab: Any, news: Any = None,
-                 proposer: Any = None, story_types: Any = None) -> None:
+                 proposer: Any = None, story_types: Any = None, amounts: Any = None) -> None:
         self.nlp = nlp
         self.ner = ner
         self.rules = rules
@@ -72,6 +80,8 @@ class StoryReader:
         self.proposer = proposer
         #: The story-type prior (:mod:`hypecycle.extract.story_types`) both models read, or None.
         self.story_types = story_types
+        #: The learned amount chooser (:mod:`hypecycle.extract.amounts`), or None: the rules alone set amounts.
+        self.amounts = amounts
         #: With a news model: the last story's candidate events and their features.
         self.last_candidates: list[tuple[Event, dict[str, float]]] = []
         #: With a proposer: the last story's (type, company) pairs, with features and probabilities.
@@ -79,6 +89,22 @@ class StoryReader:
 
     def events(self, title: str, text: str, year: int) -> tuple[Event, ...]:
         """Events of one article (title and body); see :meth:`Extractor.extract`."""
+        events, state = self.read(title, text, year)
+        if self.amounts is None or not any(e.amount is None and e.type in AMOUNT_TYPES for e in events):
+            return events
+        # the learned amount chooser sets the amount the rules left unset (it keeps theirs: they are exact)
+        story = StoryMoney(title, state.body, state.spans, self.rules, year)
+        out = []
+        for e in events:
+            m = self.amounts.choose(e, story) if e.amount is None and e.type in AMOUNT_TYPES else None
+            if m is not None:
+                e = replace(e, amount=m.amount, currency=m.currency, amount_usd=self.fx.to_usd(m.amount, m.currency, year))
+            out.append(e)
+        return tuple(out)
+
+    def read(self, title: str, text: str, year: int) -> tuple[tuple[Event, ...], _State]:
+        """The events the rules, the news model and the proposer find (before the amount chooser),
+        and the story's state (its body and sentence spans)."""
         self.last_candidates = []
         self.last_pairs = []
         body = _DATELINE.sub(lambda m: " " * len(m.group(0)), text, count=1)
@@ -134,8 +160,8 @@ class StoryReader:
                 tdrafts.append(d)
         if not drafts and not tdrafts:
             if self.proposer is None or self.news is None:
-                return ()
-            return self._proposed(state, tsent, hit, [], [], body, year, state.gazetteer())
+                return (), state
+            return self._proposed(state, tsent, hit, [], [], body, year, state.gazetteer()), state
         self._amount_nearby(drafts + tdrafts, state)
         self._deal_amount(drafts + tdrafts, state)
         self._confirm_funding(drafts + tdrafts, title, text)
@@ -148,7 +174,7 @@ class StoryReader:
         drafts = [d for d in drafts if not _opening_word(d.company, body)]
         gaz = state.gazetteer()
         if self.news is None:
-            return tuple(e for e, _d in self._finish(drafts + tdrafts, year, gaz))
+            return tuple(e for e, _d in self._finish(drafts + tdrafts, year, gaz)), state
         # the learned news model decides which candidates are the story's news: the reported events,
         # and the events only weak mentions state (asides, hedged, plain money, references)
         pairs = self._finish(drafts + tdrafts, year, gaz, candidates=True)
@@ -158,8 +184,8 @@ class StoryReader:
         # an IPO with its size and status (the model learned from news where few such events occur)
         kept = [e for (e, d), f in zip(pairs, feats) if self.news.is_news(f) or exact_event(e, d)]
         if self.proposer is None:
-            return tuple(kept)
-        return tuple(kept) + self._proposed(state, tsent, hit, kept, pairs, body, year, gaz)
+            return tuple(kept), state
+        return tuple(kept) + self._proposed(state, tsent, hit, kept, pairs, body, year, gaz), state
 
     def _proposed(self, state: _State, tsent: Sent | None, hit: dict, kept: list[Event],
                   pairs: list[tuple[Event, Draft]], body: str, year: int,
