@@ -1,6 +1,7 @@
 """What the learned parts of event extraction cost per article: the same articles extracted with
-the rules alone, with the shipped news model, and with the news model and the event proposer (one
-process each, warmed up, in turn, repeated), and the time spent inside each model's own calls.
+the rules alone, with the shipped news model, with the news model and the event proposer, and with
+the amount chooser too (one process each, warmed up, in turn, repeated), and the time spent inside
+each model's own calls.
 
     python benchmarks/news_model_speed.py --store news.duckdb [--n 2000] [--repeat 2]
 
@@ -15,6 +16,7 @@ import argparse
 import time
 from pathlib import Path
 
+import hypecycle.extract.story as story_module
 from hypecycle.extract import Extractor
 from hypecycle.schema import Article
 from hypecycle.store import Store
@@ -31,15 +33,18 @@ def main() -> None:
         rows = store.con.execute("SELECT id, date, title, text FROM articles ORDER BY random() LIMIT ?",
                                  [args.n]).fetchall()
     arts = [Article(i, d, t or "", x or "") for i, d, t, x in rows]
-    exs = {"rules alone": Extractor(news_model="none"),
-           "rules + news model": Extractor(news_model="auto", proposer="none"),
-           "+ proposer": Extractor(news_model="auto", proposer="auto")}
+    exs = {"rules alone": Extractor(news_model="none", amounts="none"),
+           "rules + news model": Extractor(news_model="auto", proposer="none", amounts="none"),
+           "+ proposer": Extractor(news_model="auto", proposer="auto", amounts="none"),
+           "+ amount chooser": Extractor(news_model="auto", proposer="auto", amounts="auto")}
     if exs["+ proposer"].proposer is None:
         raise SystemExit("the shipped proposer model is missing (hypecycle/data/events/proposer_model.json)")
+    if exs["+ amount chooser"].amounts is None:
+        raise SystemExit("the shipped amount model is missing (hypecycle/data/events/amount_model.json)")
     for ex in exs.values():  # warm up: each pipeline's vocabulary learns the sample's words once
         for a in arts:
             ex.extract(a)
-    spent = {"news": 0.0, "proposer": 0.0}
+    spent = {"news": 0.0, "proposer": 0.0, "amounts": 0.0}
 
     def timed(fn, what):
         def wrapper(*a, **k):
@@ -54,10 +59,13 @@ def main() -> None:
     model.features, model.is_news = timed(model.features, "news"), timed(model.is_news, "news")
     story = exs["+ proposer"].story
     story._proposed = timed(story._proposed, "proposer")  # the proposer's features and its three models
+    chooser = exs["+ amount chooser"].amounts
+    chooser.choose = timed(chooser.choose, "amounts")  # candidates, features and the model
+    story_module.StoryMoney = timed(story_module.StoryMoney, "amounts")  # the story's amounts, found once
     best: dict[str, float] = {}
     events: dict[str, int] = {}
     for _ in range(args.repeat):
-        spent.update(news=0.0, proposer=0.0)
+        spent.update(news=0.0, proposer=0.0, amounts=0.0)
         for name, ex in exs.items():
             t0 = time.perf_counter()
             events[name] = sum(len(ex.extract(a).events) for a in arts)
@@ -65,11 +73,13 @@ def main() -> None:
     for name, secs in best.items():
         print(f"{name:<20} {secs:7.2f} s for {len(arts)} articles ({1000 * secs / len(arts):.2f} ms/article, "
               f"{events[name]} events)")
-    for name, base in (("rules + news model", "rules alone"), ("+ proposer", "rules + news model")):
+    for name, base in (("rules + news model", "rules alone"), ("+ proposer", "rules + news model"),
+                       ("+ amount chooser", "+ proposer")):
         extra = (best[name] - best[base]) / len(arts)
         print(f"difference {name} - {base}: {1000 * extra:+.3f} ms/article (noise included)")
     for what, label in (("news", "the news model (features and probability)"),
-                        ("proposer", "the proposer (pairs, features, its three models)")):
+                        ("proposer", "the proposer (pairs, features, its three models)"),
+                        ("amounts", "the amount chooser (the story's amounts, candidates, model)")):
         own = spent[what] / len(arts)
         print(f"time inside {label}, last run: {1000 * own:.3f} ms/article; "
               f"over 106,520 Reuters articles on 2 processes: {own * 106_520 / 2:+.1f} s")
