@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/sample_eval_articles.py draw --seed S --n N --prefix P --out FILE [--fires]
-                                                   [--exclude real,heldout,wilddev,wilddev2]
+                                                   [--exclude real,heldout,wilddev,wilddev2] [--corpus C]
     python benchmarks/sample_eval_articles.py show FILE [ID ...]
     python benchmarks/sample_eval_articles.py check FILE
 
@@ -18,6 +18,9 @@ locator, and by the sha1 of the record's title where the corpus has titles), and
   articles on which the rules (blank model) report at least one event, until ``N``. This
   is the population a filter on the rules' candidates sees; it cannot measure recall on
   articles where the rules stay silent.
+
+``--corpus`` (``reuters-2006-2013``, ``wsj-wapo-1995-2014`` or ``headlines-2025-2026``) draws
+from that corpus's part of the pool only.
 
 It writes one locator row per article with empty ``events`` and ``kind``, for annotators
 to fill in. No article text is written. ``show`` prints the articles of a locator file for
@@ -152,8 +155,8 @@ def pool(exclude: list[str]) -> list[tuple[dict, object]]:
     return out
 
 
-def draw(seed: str, n: int, prefix: str, fires: bool, exclude: list[str]) -> list[dict]:
-    items = pool(exclude)
+def draw(seed: str, n: int, prefix: str, fires: bool, exclude: list[str], corpus: str | None = None) -> list[dict]:
+    items = [(row, art) for row, art in pool(exclude) if corpus is None or row["corpus"] == corpus]
     rng = random.Random(seed)
     if not fires:
         chosen = rng.sample(items, n)
@@ -218,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--fires", action="store_true")
     d.add_argument("--exclude", default="real,heldout,wilddev,wilddev2",
                    help="comma-separated sets whose articles are left out of the pool")
+    d.add_argument("--corpus", choices=sorted(LOCATOR_FIELDS), help="draw from this corpus's part of the pool only")
     s = sub.add_parser("show")
     s.add_argument("file", type=Path)
     s.add_argument("ids", nargs="*")
@@ -228,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{SHARED} not found", file=sys.stderr)
         return 2
     if args.cmd == "draw":
-        rows = draw(args.seed, args.n, args.prefix, args.fires, args.exclude.split(","))
+        rows = draw(args.seed, args.n, args.prefix, args.fires, args.exclude.split(","), args.corpus)
         args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         print(f"{len(rows)} rows written to {args.out}")
         return 0

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from sample_eval_articles import event_problems, locator, row_problems  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "extraction"
-LOCATED = ("real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5", "heldout", "heldout2", "heldout3",
+LOCATED = ("real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5", "wilddev6", "heldout", "heldout2", "heldout3",
            "heldout4", "heldout5", "heldout6", "train1", "train2")
 #: Second annotations of articles of a located set (annotator agreement), not sets of their own: file -> set.
 SECOND = {"agreement/wilddev4-b": "wilddev4", "agreement/train1-b": "train1", "agreement/heldout5-b": "heldout5",

@@ -274,3 +274,32 @@ def test_a_deal_size_stated_further_down_the_story_is_the_amount(tail: str, amou
         assert [(e.type, e.company, e.amount) for e in x.events] == [
             ("acquisition", "Brightwave Networks Inc", amount)]
 
+
+
+#: Headlines and rounds in the shapes of 2025-26 startup news (our own sentences).
+@pytest.mark.parametrize("title,text,expected", [
+    # a headline in title case is read in sentence case: "Raises", "At" and "Valuation" are no name
+    ("Brightloom Raises $120M At $1.5B Valuation", "", [("funding", "Brightloom", 120e6)]),
+    ("Brightloom raises $120M at $1.5B valuation", "", [("funding", "Brightloom", 120e6)]),
+    # the owner of the company that raises is not the company ("Halvorsen's Brightloom raises")
+    ("Halvorsen’s Brightloom raises $20bn in a round that doubles its valuation", "",
+     [("funding", "Brightloom", 20e9)]),
+    ("Halvorsen's Brightloom raises $20bn in a round that doubles its valuation", "",
+     [("funding", "Brightloom", 20e9)]),
+    # the names that lead the round are its investors, not the company that raises
+    ("Brightloom Raises $120M At $1.5B Valuation",
+     "Design platform Brightloom joined the unicorns with its Kestrel Capital Partners- and Ardent-led $120 million "
+     "Series C that values it at $1.5 billion.", [("funding", "Brightloom", 120e6)]),
+])
+def test_startup_headlines_name_the_company_that_raises(title: str, text: str, expected: list) -> None:
+    for ex in (Extractor(model="blank", news_model="none"), Extractor(model="blank")):
+        x = ex.extract(Article("s", dt.date(2025, 9, 2), title, text))
+        assert x.warnings == ()
+        assert [(e.type, e.company, e.amount) for e in x.events] == expected
+
+
+def test_a_backer_named_in_the_body_alone_is_no_raiser() -> None:
+    text = ("Design platform Brightloom joined the unicorns with its Kestrel Capital Partners- and Ardent-led "
+            "$120 million Series C that values it at $1.5 billion.")
+    x = Extractor(model="blank").extract(Article("s", dt.date(2025, 9, 2), "", text))
+    assert all(e.company != "Kestrel Capital Partners" for e in x.events)

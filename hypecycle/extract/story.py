@@ -39,6 +39,8 @@ _TRIGGER_HINT = pattern("story", "trigger_hint")
 _RUNNING_TOTAL = pattern("story", "running_total")
 _IPO_AMOUNT_CUE = pattern("story", "ipo_amount_cue")
 _INVESTOR_CUE = pattern("story", "investor_cue")
+_LED_AFTER_NAME = pattern("story", "led_after_name")
+_OWNER_BEFORE_NAME = pattern("story", "owner_before_name")
 
 
 class StoryReader:
@@ -146,10 +148,12 @@ class StoryReader:
         if title.strip():
             tclean = self.vocab.headline_prefix.sub("", title)
             tclean = self.vocab.headline_suffix.sub("", tclean)
-            tsent = state.make(tclean, headline=True)
-            found, _ = self.rules.find(tsent, lambda: state.body_subject(), year)
             words = [w for w in tclean.split() if w[:1].isalpha()]
             title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+            # a headline in title case ("Framer Raises $100M At $2B Valuation") is read in sentence case
+            tsent = state.make(_sentence_case(tclean, self.vocab.common_words) if title_case else tclean,
+                               headline=True)
+            found, _ = self.rules.find(tsent, lambda: state.body_subject(), year)
             speaker = _SPEAKER.match(tclean)
             for d in found:
                 d.sentence = -1
@@ -158,6 +162,8 @@ class StoryReader:
                 if speaker and normalise_company(speaker.group(1)) == normalise_company(d.company):
                     continue  # "Moody's: city's bankruptcy filing credit negative": who speaks, not the subject
                 tdrafts.append(d)
+        drafts = [d for d in drafts if not _backer_not_raiser(d, drafts)]
+        tdrafts = [d for d in tdrafts if not _backer_not_raiser(d, tdrafts)]
         if not drafts and not tdrafts:
             if self.proposer is None or self.news is None:
                 return (), state
@@ -594,6 +600,48 @@ _SPEAKER = re.compile(r"^\s*([A-Z][\w.&'’ -]{0,40}?)\s*:\s")
 
 
 _PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}(?:ed|ing)")
+
+
+def _sentence_case(title: str, common: frozenset[str]) -> str:
+    """A title-case headline with its common words in lower case, as a sentence writes them: each
+    capitalised word after the first that news writes in lower case (``common_words.txt``) or of
+    one or two letters ("At", "To"), never one in capitals ("AI") or a name."""
+    out = []
+    for k, m in enumerate(re.finditer(r"\S+", title)):
+        w = m.group(0)
+        core = w.strip("\"'“”‘’()[],:;!?.")
+        if k and core[:1].isupper() and not core.isupper() and core.isalpha() \
+                and (core.lower() in common or len(core) <= 2):
+            w = w.replace(core, core.lower(), 1)
+        out.append(w)
+    return _rejoin(title, out)
+
+
+def _rejoin(title: str, words: list[str]) -> str:
+    """``title`` with its whitespace-separated words replaced by ``words``, spacing kept."""
+    parts = re.split(r"(\S+)", title)
+    it = iter(words)
+    return "".join(next(it) if i % 2 else p for i, p in enumerate(parts))
+
+
+def _backer_not_raiser(d: Draft, drafts: list[Draft]) -> bool:
+    """True for a funding or IPO draft whose company its own sentence names as a backer, not as
+    the company that raises: the leader of the round ("its Meritech Capital Partners- and
+    Atomico-led $100 million Series D"), or the owner of another company of a draft of that type
+    and sentence ("Musk's xAI raises $20bn")."""
+    name = d.company.rstrip("-").strip()  # "Meritech Capital Partners-": the name as read before "- and X-led"
+    if d.type not in ("funding", "ipo") or not name:
+        return False
+    text = d.evidence
+    for m in re.finditer(re.escape(name), text):
+        after = text[m.end():]
+        if _LED_AFTER_NAME.match(after):
+            return True
+        own = _OWNER_BEFORE_NAME.match(after)
+        if own and any(o is not d and o.type == d.type and o.evidence == text and o.company
+                       and after[own.end():].startswith(o.company) for o in drafts):
+            return True
+    return False
 
 
 def _opening_word(name: str, body: str) -> bool:
