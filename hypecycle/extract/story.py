@@ -606,22 +606,18 @@ def _sentence_case(title: str, common: frozenset[str]) -> str:
     """A title-case headline with its common words in lower case, as a sentence writes them: each
     capitalised word after the first that news writes in lower case (``common_words.txt``) or of
     one or two letters ("At", "To"), never one in capitals ("AI") or a name."""
-    out = []
-    for k, m in enumerate(re.finditer(r"\S+", title)):
+    seen = [False]
+
+    def lower(m: re.Match[str]) -> str:
         w = m.group(0)
+        first, seen[0] = not seen[0], True
         core = w.strip("\"'“”‘’()[],:;!?.")
-        if k and core[:1].isupper() and not core.isupper() and core.isalpha() \
+        if not first and core[:1].isupper() and not core.isupper() and core.isalpha() \
                 and (core.lower() in common or len(core) <= 2):
-            w = w.replace(core, core.lower(), 1)
-        out.append(w)
-    return _rejoin(title, out)
+            return w.replace(core, core.lower(), 1)
+        return w
 
-
-def _rejoin(title: str, words: list[str]) -> str:
-    """``title`` with its whitespace-separated words replaced by ``words``, spacing kept."""
-    parts = re.split(r"(\S+)", title)
-    it = iter(words)
-    return "".join(next(it) if i % 2 else p for i, p in enumerate(parts))
+    return re.sub(r"\S+", lower, title)
 
 
 def _backer_not_raiser(d: Draft, drafts: list[Draft]) -> bool:
