@@ -101,14 +101,13 @@ class StoryMoney:
                 if not rules.not_amount(low, m, prev):
                     self.mentions.append(Mention(m, si, low, rules.money_role(low, m, prev)))
                 prev = m
-        money = self.mentions
-        values = sorted({(x.money.amount, x.money.currency) for x in money}, key=lambda v: -v[0])
+        values = sorted({(x.money.amount, x.money.currency) for x in self.mentions}, key=lambda v: (-v[0], v[1]))
         self.rank = {v: i for i, v in enumerate(values)}
         self.repeats: dict[tuple[float, str], int] = {}
-        for x in money:
+        for x in self.mentions:
             key = (x.money.amount, x.money.currency)
             self.repeats[key] = self.repeats.get(key, 0) + 1
-        self.first = next(((x.money.amount, x.money.currency) for x in money if x.sentence >= 0), None)
+        self.first = next(((x.money.amount, x.money.currency) for x in self.mentions if x.sentence >= 0), None)
         self.n_values = len(values)
 
 
