@@ -286,6 +286,8 @@ def test_a_deal_size_stated_further_down_the_story_is_the_amount(tail: str, amou
      [("funding", "Brightloom", 20e9)]),
     ("Halvorsen's Brightloom raises $20bn in a round that doubles its valuation", "",
      [("funding", "Brightloom", 20e9)]),
+    ("Halvorsen's Brightloom raises $20bn in funding round that doubles valuation", "",  # the round noun's subject too
+     [("funding", "Brightloom", 20e9)]),
     # the names that lead the round are its investors, not the company that raises
     ("Brightloom Raises $120M At $1.5B Valuation",
      "Design platform Brightloom joined the unicorns with its Kestrel Capital Partners- and Ardent-led $120 million "

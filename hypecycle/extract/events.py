@@ -34,6 +34,8 @@ _COUNT_RE = pattern("events", "count")
 _JOB_NOUN = pattern("events", "job_noun")
 _DIGIT = re.compile(r"\d")
 _SHARE_RE = pattern("events", "share")
+#: What follows a name that leads a round rather than raising it ("X- and Y-led $100 million Series D").
+_LED_AFTER_NAME = pattern("events", "led_after_name")
 _FUNDING_NOUN = pattern("events", "funding_noun")
 _FACILITY = word_set("events", "facility")
 _EXCHANGE = pattern("events", "exchange")
@@ -527,11 +529,7 @@ class EventRules:
             at = t
             if e.get("main_subject"):  # "X said it will close 11 Y stores, affecting 380 workers": X cuts
                 at = next((i for i in range(t) if sent.lows[i] in _REPORT_VERBS), t)
-            company = subj(at)
-            if typ != "acquisition" and isinstance(company, Cand) and company.poss and company.end < t:
-                owned = _owned_target(sent, company)
-                if isinstance(owned, Cand) and owned.end <= t:
-                    company = owned  # "Textron Inc's Cessna unit plans job cuts", "Hearst's Houston Chronicle is cutting"
+            company = _owned_subject(sent, subj(at), typ, t)
             if typ == "shutdown" and isinstance(company, Cand) and company.end <= t \
                     and any(w in _FACILITY for w in _phrase(sent.lows, company.end, t - company.end)):
                 return None  # "X said two of its compressor stations were shut down"
@@ -606,6 +604,8 @@ class EventRules:
             company, agent = self._merge(sent, tr, hi, subj)
         elif role == "noun":
             company, agent = self._noun(sent, low, tr, hi, subj)
+            if typ in ("funding", "ipo"):
+                company = _owned_subject(sent, company, typ, t)  # "Musk's xAI raises $20bn in a funding round"
             if typ == "acquisition" and isinstance(company, Cand) and company.poss and company.start >= te:
                 company = _bought_from_owner(sent, company)  # "takeover of France Telecom's Orange Austria"
                 if company is None:
@@ -623,6 +623,9 @@ class EventRules:
             company = resolve()  # "All 60 employees will lose their jobs": the story's company's staff
         if company is None or isinstance(company, str) and not company:
             return None
+        if typ in ("funding", "ipo") and isinstance(company, Cand) and _LED_AFTER_NAME.match(
+                sent.text, sent.starts[company.start] + len(company.text.rstrip("-"))):
+            return None  # "its Meritech Capital Partners- and Atomico-led Series D": who leads the round
         weak = "ref" if self._ref else ""
         self._ref = False
         explicit = isinstance(company, Cand)
@@ -1079,6 +1082,17 @@ def _owned_target(sent: Sent, owner: Cand) -> Cand | str | None:
                 return None
             return target if float(m.group(1)) > 50 else "stake"
     return None
+
+
+def _owned_subject(sent: Sent, company: Cand | str | None, typ: str, t: int) -> Cand | str | None:
+    """The subject of a trigger at token ``t`` when it is a possessive owner before it: what the
+    owner owns, named right after it ("Textron Inc's Cessna unit plans job cuts", "Musk's xAI
+    raises"), else the subject itself. An acquisition's owner is read by :func:`_bought_from_owner`."""
+    if typ != "acquisition" and isinstance(company, Cand) and company.poss and company.end < t:
+        owned = _owned_target(sent, company)
+        if isinstance(owned, Cand) and owned.end <= t:
+            return owned
+    return company
 
 
 def _bought_from_owner(sent: Sent, owner: Cand) -> Cand | None:

@@ -39,8 +39,6 @@ _TRIGGER_HINT = pattern("story", "trigger_hint")
 _RUNNING_TOTAL = pattern("story", "running_total")
 _IPO_AMOUNT_CUE = pattern("story", "ipo_amount_cue")
 _INVESTOR_CUE = pattern("story", "investor_cue")
-_LED_AFTER_NAME = pattern("story", "led_after_name")
-_OWNER_BEFORE_NAME = pattern("story", "owner_before_name")
 
 
 class StoryReader:
@@ -162,8 +160,6 @@ class StoryReader:
                 if speaker and normalise_company(speaker.group(1)) == normalise_company(d.company):
                     continue  # "Moody's: city's bankruptcy filing credit negative": who speaks, not the subject
                 tdrafts.append(d)
-        drafts = [d for d in drafts if not _backer_not_raiser(d, drafts)]
-        tdrafts = [d for d in tdrafts if not _backer_not_raiser(d, tdrafts)]
         if not drafts and not tdrafts:
             if self.proposer is None or self.news is None:
                 return (), state
@@ -618,26 +614,6 @@ def _sentence_case(title: str, common: frozenset[str]) -> str:
         return w
 
     return re.sub(r"\S+", lower, title)
-
-
-def _backer_not_raiser(d: Draft, drafts: list[Draft]) -> bool:
-    """True for a funding or IPO draft whose company its own sentence names as a backer, not as
-    the company that raises: the leader of the round ("its Meritech Capital Partners- and
-    Atomico-led $100 million Series D"), or the owner of another company of a draft of that type
-    and sentence ("Musk's xAI raises $20bn")."""
-    name = d.company.rstrip("-").strip()  # "Meritech Capital Partners-": the name as read before "- and X-led"
-    if d.type not in ("funding", "ipo") or not name:
-        return False
-    text = d.evidence
-    for m in re.finditer(re.escape(name), text):
-        after = text[m.end():]
-        if _LED_AFTER_NAME.match(after):
-            return True
-        own = _OWNER_BEFORE_NAME.match(after)
-        if own and any(o is not d and o.type == d.type and o.evidence == text and o.company
-                       and after[own.end():].startswith(o.company) for o in drafts):
-            return True
-    return False
 
 
 def _opening_word(name: str, body: str) -> bool:
