@@ -65,6 +65,29 @@ def prf_record(p: float, r: float, f1: float, tp: int, fp: int, fn: int) -> dict
     return {"P": round(p, 3), "R": round(r, 3), "F1": round(f1, 3), "tp": tp, "fp": fp, "fn": fn}
 
 
+def fit_sparse(dicts: list[dict], y: list[int], C: float, vocab: set[str], min_weight: float) -> dict:
+    """An L2 logistic regression (liblinear, seeded) over sparse feature dicts, features outside
+    ``vocab`` dropped: ``{"weights": feature -> weight rounded to 4 places, those under
+    ``min_weight`` left out, "intercept": float}``, as :class:`hypecycle.extract.resources.SparseLinear`
+    reads it."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    dv = DictVectorizer()
+    X = dv.fit_transform([{k: v for k, v in d.items() if k in vocab} for d in dicts]).tocsr()
+    X.indices, X.indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)  # liblinear takes 32-bit indices
+    lr = LogisticRegression(C=C, max_iter=5000, solver="liblinear", random_state=0).fit(X, y)
+    weights = {n: round(float(w), 4) for n, w in zip(dv.feature_names_, lr.coef_[0]) if abs(w) >= min_weight}
+    return {"weights": weights, "intercept": float(lr.intercept_[0])}
+
+
+def sparse_probability(model: dict, f: dict) -> float:
+    """The probability a :func:`fit_sparse` model gives features ``f`` (as ``SparseLinear``)."""
+    w = model["weights"]
+    z = model["intercept"] + sum(w.get(k, 0.0) * v for k, v in f.items())
+    return 1.0 / (1.0 + np.exp(-max(min(z, 50.0), -50.0)))
+
+
 def cv_label(rows: list, set_of) -> str:
     """The cross-validated sets present in ``rows``, for printing ("train1+train2")."""
     return "+".join(s for s in CV_SETS if any(set_of(r) == s for r in rows))

@@ -75,27 +75,13 @@ def collect(loaded: list) -> list[dict]:
 def fit(rows: list[dict], C: float) -> dict:
     from collections import Counter
 
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     dicts = [f for r in rows for c in r["choices"] for f in c["cands"]]
     y = [v for r in rows for c in r["choices"] for v in c["y"]]
     count: Counter = Counter()
     for d in dicts:
         count.update(d.keys())
-    vocab = {k for k, n in count.items() if n >= MIN_COUNT}
-    dv = DictVectorizer()
-    X = dv.fit_transform([{k: v for k, v in d.items() if k in vocab} for d in dicts]).tocsr()
-    X.indices, X.indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)  # liblinear takes 32-bit indices
-    lr = LogisticRegression(C=C, max_iter=5000, solver="liblinear", random_state=0).fit(X, y)
-    weights = {n: round(float(w), 4) for n, w in zip(dv.feature_names_, lr.coef_[0]) if abs(w) >= MIN_WEIGHT}
-    return {"weights": dict(sorted(weights.items())), "intercept": round(float(lr.intercept_[0]), 5)}
-
-
-def _prob(model: dict, f: dict) -> float:
-    w = model["weights"]
-    z = model["intercept"] + sum(w.get(k, 0.0) * v for k, v in f.items())
-    return 1.0 / (1.0 + np.exp(-max(min(z, 50.0), -50.0)))
+    model = training.fit_sparse(dicts, y, C, {k for k, n in count.items() if n >= MIN_COUNT}, MIN_WEIGHT)
+    return {"weights": dict(sorted(model["weights"].items())), "intercept": round(model["intercept"], 5)}
 
 
 def tally(rows: list[dict], probs: list[list[list[float]]], threshold: float | None) -> dict:
@@ -150,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         model = fit([r for r, f in zip(cvr, fold_of) if f != k] + extra, args.C)
         for i, (r, f) in enumerate(zip(cvr, fold_of)):
             if f == k:
-                probs[i] = [[_prob(model, x) for x in c["cands"]] for c in r["choices"]]
+                probs[i] = [[training.sparse_probability(model, x) for x in c["cands"]] for c in r["choices"]]
     print(_line(f"{label}, rules alone", tally(cvr, probs, None)))
     best = (-10**9, 0.5)
     cv = {}

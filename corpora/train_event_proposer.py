@@ -90,33 +90,16 @@ def _vocab(rows) -> set[str]:
     return {k for k, n in c.items() if n >= MIN_COUNT}
 
 
-def _fit(dicts, y, C, vocab):
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    dv = DictVectorizer()
-    X = dv.fit_transform([{k: v for k, v in d.items() if k in vocab} for d in dicts]).tocsr()
-    X.indices, X.indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)
-    lr = LogisticRegression(C=C, max_iter=5000, solver="liblinear", random_state=0).fit(X, y)
-    weights = {n: round(float(w), 4) for n, w in zip(dv.feature_names_, lr.coef_[0]) if abs(w) >= MIN_WEIGHT}
-    return {"weights": weights, "intercept": float(lr.intercept_[0])}
-
-
-def _prob(model, f) -> float:
-    w = model["weights"]
-    z = model["intercept"] + sum(w.get(k, 0.0) * v for k, v in f.items())
-    return 1.0 / (1.0 + np.exp(-max(min(z, 50.0), -50.0)))
-
-
 def fit_all(rows, C: float):
     vocab = _vocab(rows)
     pairs = [p for r in rows for p in r["pairs"]]
-    event = _fit([p["f"] for p in pairs], [p["y"] for p in pairs], C, vocab)
+    event = training.fit_sparse([p["f"] for p in pairs], [p["y"] for p in pairs], C, vocab, MIN_WEIGHT)
     acq = [p for p in pairs if p["type"] == "acquisition"]
-    acquirer = _fit([p["f"] for p in acq], [p["buyer"] for p in acq], C, vocab)
+    acquirer = training.fit_sparse([p["f"] for p in acq], [p["buyer"] for p in acq], C, vocab, MIN_WEIGHT)
     pos = [p for p in pairs if p["y"]]
     classes = sorted({p["status"] for p in pos})
-    status = [_fit([p["f"] for p in pos], [int(p["status"] == c) for p in pos], C, vocab) for c in classes]
+    status = [training.fit_sparse([p["f"] for p in pos], [int(p["status"] == c) for p in pos], C, vocab, MIN_WEIGHT)
+              for c in classes]
     by_type = {t: sorted({p["status"] for p in pos if p["type"] == t} | {""}) for t in sorted({p["type"] for p in pos})}
     return {"event": event, "acquirer": acquirer, "status_classes": classes, "status": status, "by_type": by_type}
 
@@ -124,7 +107,7 @@ def fit_all(rows, C: float):
 def status_of(models, f, typ: str) -> str:
     """The status chosen for a pair (as :meth:`EventProposer.status_of`; "" for unset)."""
     allowed = models["by_type"].get(typ)
-    scores = [_prob(m, f) if allowed is None or c in allowed else -1.0
+    scores = [training.sparse_probability(m, f) if allowed is None or c in allowed else -1.0
               for c, m in zip(models["status_classes"], models["status"])]
     return models["status_classes"][max(range(len(scores)), key=lambda i: (scores[i], -i))]
 
@@ -211,8 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         models = fit_all([r for r, f in zip(cvr, fold_of) if f != k] + extra, args.C)
         for i, (r, f) in enumerate(zip(cvr, fold_of)):
             if f == k:
-                probs[i] = [_prob(models["event"], p["f"]) for p in r["pairs"]]
-                buyer_probs[i] = [_prob(models["acquirer"], p["f"]) for p in r["pairs"]]
+                probs[i] = [training.sparse_probability(models["event"], p["f"]) for p in r["pairs"]]
+                buyer_probs[i] = [training.sparse_probability(models["acquirer"], p["f"]) for p in r["pairs"]]
                 for p in r["pairs"]:
                     if p["y"]:
                         status_ok[0] += status_of(models, p["f"], p["type"]) == p["status"]

@@ -25,13 +25,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from hypecycle.errors import LexiconError
 from hypecycle.extract.money import Money, money_parser
 from hypecycle.extract.news import YEAR
-from hypecycle.extract.resources import model_params
+from hypecycle.extract.resources import SparseLinear, malformed, model_params
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "amount_model.json"
+_RETRAIN = "corpora/train_amount_model.py"
 #: The event types whose amount the model may set.
 AMOUNT_TYPES = ("funding", "ipo", "acquisition")
 
@@ -160,7 +160,7 @@ def amount_candidates(event: Any, story: StoryMoney) -> list[tuple[Money, dict[s
     return out
 
 
-class AmountModel:
+class AmountModel(SparseLinear):
     """The logistic regression choosing an event's amount, read from plain JSON.
 
     Parameters
@@ -178,18 +178,11 @@ class AmountModel:
     """
 
     def __init__(self, params: dict[str, Any], source: str = MODEL_FILE) -> None:
+        super().__init__(params, source, _RETRAIN)
         try:
-            self.weights = {str(k): float(v) for k, v in params["weights"].items()}
-            self.intercept = float(params["intercept"])
             self.threshold = float(params["threshold"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise LexiconError(f"{source}: missing or malformed key ({exc}); retrain with "
-                               "corpora/train_amount_model.py.") from exc
-
-    def probability(self, f: dict[str, float]) -> float:
-        w = self.weights
-        z = self.intercept + sum(w.get(k, 0.0) * v for k, v in f.items())
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise malformed(source, exc, _RETRAIN) from exc
 
     def choose(self, event: Any, story: StoryMoney) -> Money | None:
         """The amount to set on ``event``: the most probable candidate (the earliest of equals)

@@ -28,12 +28,13 @@ from typing import Any
 from hypecycle.errors import LexiconError
 from hypecycle.extract.companies import Sent, normalise_company, same_company
 from hypecycle.extract.news import YEAR
-from hypecycle.extract.resources import model_params, pattern
+from hypecycle.extract.resources import SparseLinear, malformed, model_params, pattern
 from hypecycle.extract.sentences import LEAD
 from hypecycle.extract.story_types import logit
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "proposer_model.json"
+_RETRAIN = "corpora/train_event_proposer.py"
 
 _NUM = re.compile(r"\d")
 _MONEY_WORD = pattern("proposer", "money_word")
@@ -190,23 +191,6 @@ def story_pairs(sents: Iterable[tuple[int, Sent, list[tuple[str, int, int, str]]
     return out
 
 
-class _Linear:
-    """A sparse linear score: ``intercept + sum(weight[f] * value)``."""
-
-    def __init__(self, params: dict[str, Any], what: str, source: str = MODEL_FILE) -> None:
-        try:
-            self.weights = {str(k): float(v) for k, v in params["weights"].items()}
-            self.intercept = float(params["intercept"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise LexiconError(f"{source}: {what}: missing or malformed key ({exc}); retrain with "
-                               "corpora/train_event_proposer.py.") from exc
-
-    def probability(self, f: dict[str, float]) -> float:
-        w = self.weights
-        z = self.intercept + sum(w.get(k, 0.0) * v for k, v in f.items())
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-
-
 class EventProposer:
     """The three models of the proposer, read from plain JSON.
 
@@ -227,20 +211,19 @@ class EventProposer:
     """
 
     def __init__(self, params: dict[str, Any], source: str = MODEL_FILE) -> None:
-        self.event = _Linear(params.get("event") or {}, "event", source)
-        self.acquirer = _Linear(params.get("acquirer") or {}, "acquirer", source)
+        self.event = SparseLinear(params.get("event") or {}, source, _RETRAIN, "event")
+        self.acquirer = SparseLinear(params.get("acquirer") or {}, source, _RETRAIN, "acquirer")
         try:
             self.threshold = float(params["threshold"])
             self.per_type = int(params["per_type"])
             self.acquirer_threshold = float(params["acquirer"]["threshold"])
             self.status_classes = [str(c) for c in params["status"]["classes"]]
-            self.status = [_Linear(m, f"status {c}", source)
+            self.status = [SparseLinear(m, source, _RETRAIN, f"status {c}")
                            for c, m in zip(self.status_classes, params["status"]["models"])]
             #: the statuses each type took in the training data ("" = unset); others are never given to it
             self.status_by_type = {str(t): set(v) for t, v in params["status"].get("by_type", {}).items()}
         except (KeyError, TypeError, ValueError) as exc:
-            raise LexiconError(f"{source}: missing or malformed key ({exc}); retrain with "
-                               "corpora/train_event_proposer.py.") from exc
+            raise malformed(source, exc, _RETRAIN) from exc
         if len(self.status) != len(self.status_classes):
             raise LexiconError(f"{source}: status classes and models differ in number; retrain the model.")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from functools import cache, lru_cache
 from importlib import resources
@@ -214,3 +215,43 @@ def _compile_entry(value: Any, where: str, flags: int) -> re.Pattern[str]:
         return text
 
     return compile_regex(PART_RE.sub(splice, _text_of(value, where)), f"{PATTERNS_FILE} {where}", flags)
+
+
+class SparseLinear:
+    """A learned model's sparse logistic score, read from plain JSON: the probability
+    ``1 / (1 + exp(-(intercept + sum(weight[f] * value))))`` over a dict of features.
+
+    Parameters
+    ----------
+    params : dict
+        ``weights`` (feature -> weight) and ``intercept``.
+    source : str
+        Where the parameters came from, for error messages.
+    retrain : str
+        The command that writes the model, named in error messages.
+    what : str, optional
+        Which of the file's models this is ("event", "status planned"), for error messages.
+
+    Raises
+    ------
+    LexiconError
+        If the parameters are incomplete.
+    """
+
+    def __init__(self, params: dict[str, Any], source: str, retrain: str, what: str = "") -> None:
+        try:
+            self.weights = {str(k): float(v) for k, v in params["weights"].items()}
+            self.intercept = float(params["intercept"])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise malformed(source, exc, retrain, what) from exc
+
+    def probability(self, f: dict[str, float]) -> float:
+        w = self.weights
+        z = self.intercept + sum(w.get(k, 0.0) * v for k, v in f.items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def malformed(source: str, exc: Exception, retrain: str, what: str = "") -> LexiconError:
+    """The error for a learned model's file with a missing or malformed key."""
+    return LexiconError(f"{source}: {what + ': ' if what else ''}missing or malformed key ({exc}); "
+                        f"retrain with {retrain}.")
