@@ -142,6 +142,56 @@ def test_a_funding_round_is_found_with_its_fields_and_investors(ex: Extractor, c
 
 
 @pytest.mark.parametrize(
+    "case",
+    [
+        Found("a scale glued to an amount is no name",
+              "The company builds coding agents.", "funding", "Quillmark", {"amount": 400e6, "valuation": 10.2e9},
+              title="Quillmark defies turbulence with a $400M raise at $10.2B valuation", exact=True),
+        Found("a raise at a valuation is a private round",
+              "Just months after raising a whopping $10 billion, Quarrow has confirmed another $1 billion raise at a "
+              "$100 billion valuation.", "funding", "Quarrow", {"amount": 1e9, "valuation": 100e9}, exact=True),
+        Found("headline: the other raise verbs, and 'up to'", "", "funding", "Lantern Health", {"amount": 110e9},
+              title="Lantern Health secures up to $110bn in record funding deal"),
+        Found("title case: a name the body capitalises keeps its capital, a trigger verb loses it",
+              "Robotics startup funding hit its highest point in years, boosted by a giant round for Anchor, a "
+              "developer of humanoid bots.", "funding", "Anchor", {"amount": 1e9},
+              title="Robotics Funding Crests Higher As Anchor Lands Another $1B", exact=True),
+        Found("title case: an inflected common word is no name; a valuation alone, with its currency",
+              "With the new funding, Quarrow becomes the fourth-most valuable private company in the world.",
+              "funding", "Quarrow", {"valuation": 183e9, "amount": None, "currency": "USD"},
+              title="Quarrow Nearly Triples Valuation To $183B With Massive New Funding", exact=True),
+        Found("a fundraising the company nears is planned", "", "funding", "Zentrix",
+              {"valuation": 230e9, "status": "planned"}, title="Zentrix nears $230bn valuation in fundraising deal"),
+        Found("a mega-financing is a round",
+              "Investor enthusiasm drove the week's largest rounds, led by Quillmark's $13 billion mega-financing.",
+              "funding", "Quillmark", {"amount": 13e9}, title="The week's 10 biggest funding rounds"),
+        Found("'this app' in the headline is the company the lead opens with",
+              "Clyxo is a social platform that helps users find community events.", "funding", "Clyxo",
+              {"amount": 14e6}, title="This app just raised $14M to take on the loneliness epidemic", exact=True),
+        Found("the lead tells the headline's round: valuation and investors",
+              "The two-year-old sales tax startup Numerix is now valued at $350 million. The round was led by "
+              "Harbour Lane Capital.", "funding", "Numerix", {"amount": 35e6, "valuation": 350e6},
+              title="Numerix raises $35M to automate sales tax"),
+        Found("the lead's own raise under a headline that names none",
+              "Airbeat, a music social app aimed at students, raises $5M as the app reaches 5 million monthly users.",
+              "funding", "Airbeat", {"amount": 5e6}, title="Airbeat is the music network its rivals wish they had built",
+              exact=True),
+    ],
+    ids=_rule,
+)
+def test_a_round_told_in_a_headline_and_a_short_lead_is_found(ex: Extractor, case: Found) -> None:
+    """The news of today's rounds: a headline (often in title case) and a one- or two-sentence summary."""
+    assert_found(ex, case)
+
+
+def test_the_lead_investors_of_a_headline_round_are_read(ex: Extractor) -> None:
+    """A headline's round takes the investors the lead names ("The round was led by X")."""
+    evs = events(ex, "The round, which brought the startup's total funding to $88 million, was led by Harbour Lane "
+                     "Capital.", "Rabbitcode raises $60M for code review")
+    assert [(e.company, e.investors) for e in evs if e.type == "funding"] == [("Rabbitcode", ("Harbour Lane Capital",))]
+
+
+@pytest.mark.parametrize(
     "text,weak",
     [
         ("Orbisol hopes the new licence gives it more funding flexibility.", "plain"),
@@ -502,6 +552,11 @@ def test_money_raised_to_date_is_not_an_ipo_amount(ex: Extractor) -> None:
         Found("possessive in a name",
               "Dobbin's Home Furnishings, a regional furniture chain, will cease operations "
               "in March.", "shutdown", "Dobbin's Home Furnishings"),
+        Found("digits that open a name", "3M Co said on Tuesday it would cut 1,200 jobs.", "layoff", "3M Co", exact=True),
+        Found("digits and a hyphen that open a name", "7-Eleven agreed to buy Quillmark Stores for $1 billion.",
+              "acquisition", "Quillmark Stores", {"acquirer": "7-Eleven"}),
+        Found("a place opens a utility's name", "Orvane offered to buy Kansas City Power & Light in a $1.7 billion "
+              "deal.", "acquisition", "Kansas City Power & Light", exact=True),
     ],
     ids=_rule,
 )
@@ -604,6 +659,10 @@ def test_a_later_name_with_a_word_inserted_is_the_same_company(ex: Extractor) ->
                 title="Raising multiple rounds of venture capital might be wrong for you"),
         Refused("the owner of a named thing is not the thing", "", "ipo",
                 title="Empire State Building owner files for $1 billion IPO"),
+        Refused("people described by their old employer are no company", "", "funding",
+                title="Ex-Quarrow trio wants their AI to be your second brain, and they just raised $6M"),
+        Refused("a person described by an employer is no company", "", "funding",
+                title="Quarrow vet raises $8M for group-chat agents"),
     ],
     ids=_rule,
 )

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from hypecycle.errors import LexiconError
+from hypecycle.extract.money import money_parser
 from hypecycle.extract.resources import (
     compile_regex,
     load_json,
@@ -321,9 +322,15 @@ class Sent:
     def _namey_flags(self, common: set[str] | frozenset[str], named: set[str] | frozenset[str]) -> list[bool]:
         v = self.vocab
         flags = []
+        money: list[tuple[int, int]] | None = None
         for i, (t, low) in enumerate(zip(self.toks, self.lows)):
             ok = (is_namey(t) and low not in v.non_company_1 and low.rstrip(".") not in v.non_company_1
                   and not _TICKER_TOKEN.match(t))
+            if ok and i > 0 and not self.ws[i - 1] and self.toks[i - 1][:1].isdigit():
+                # "$400M": the scale of an amount, not a name ("3M", with no currency, stays one)
+                if money is None:
+                    money = [(m.start, m.end) for m in money_parser().find(self.text)]
+                ok = not any(a < self.starts[i] < b for a, b in money)
             if ok and (i == 0 or self.toks[i - 1] in ('"', "“", "(", "-", "--", ":")):
                 nxt = self.lows[i + 1] if i + 1 < len(self.lows) else ""
                 nxt_cap = i + 1 < len(self.toks) and (self.toks[i + 1][:1].isupper() and not self.toks[i + 1].isupper() or (
@@ -440,6 +447,11 @@ class Sent:
                     and self.lows[i - 1] in v.non_company_1 \
                     and (i < 2 or not self.toks[i - 2][:1].isupper() or self.lows[i - 2] == "the"):
                 i -= 1  # "Dow Chemical Co", "Washington Post": a place or index word opens the name
+            if i > 0 and not self.ws[i - 1] and self.toks[i - 1].isdigit() and (i == 1 or self.ws[i - 2]):
+                i -= 1  # "3M Co", "23andMe": the tokenizer splits off the digits that open the name
+            elif i > 1 and self.toks[i - 1] == "-" and not self.ws[i - 1] and not self.ws[i - 2] \
+                    and self.toks[i - 2].isdigit() and (i == 2 or self.ws[i - 3]):
+                i -= 2  # "7-Eleven"
             self._add(cands, i, k)
             i = j
         if ents:
@@ -524,13 +536,15 @@ class Sent:
     # -- searches used by the event rules --------------------------------------------------
     _PREP_BEFORE = word_set("companies", "prep_before")
     _REPORT = word_set("companies", "report")
+    #: What "the company", "this startup", "the app" refers back to: the story's company.
+    _REFERENCE_HEADS = word_set("companies", "reference_heads")
 
     def left_subject(self, t: int, lo: int = 0) -> Cand | str | None:
         """The subject of a trigger starting at token ``t``.
 
         Scans left (not before ``lo``) for the nearest name that is not a person or the
         object of a preposition. Returns a :class:`Cand`, the string ``"PRON"`` when the
-        subject is "it"/"the company" with no name before it in the sentence, or ``None``
+        subject is "it", "the company" or "this app" with no name before it in the sentence, or ``None``
         when the subject is generic ("startups", "U.S. employers") or absent.
         """
         commas = 0
@@ -579,8 +593,8 @@ class Sent:
             elif pron_at < 0:
                 if low == "it" or low == "itself":
                     pron_at = i
-                elif low in ("company", "startup", "start-up", "firm", "group", "business") and i > 0 and (
-                    lows[i - 1] == "the" or (i > 1 and lows[i - 2] == "the")
+                elif low in self._REFERENCE_HEADS and i > 0 and (
+                    lows[i - 1] in ("the", "this") or (i > 1 and lows[i - 2] in ("the", "this"))
                 ):
                     pron_at = i
                 elif commas == 0 and low in self.vocab.generic_heads and t - i <= 6:

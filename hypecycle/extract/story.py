@@ -24,6 +24,7 @@ from hypecycle.extract.proposer import story_pairs
 from hypecycle.extract.resources import pattern, patterns, word_set
 from hypecycle.extract.sentences import LEAD as _LEAD
 from hypecycle.extract.sentences import split_sentences
+from hypecycle.inflections import word_forms
 from hypecycle.schema import Event
 
 _TICKER = re.compile(
@@ -149,7 +150,7 @@ class StoryReader:
             words = [w for w in tclean.split() if w[:1].isalpha()]
             title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
             # a headline in title case ("Framer Raises $100M At $2B Valuation") is read in sentence case
-            tsent = state.make(_sentence_case(tclean, self.vocab.common_words) if title_case else tclean,
+            tsent = state.make(_sentence_case(tclean, self.vocab.common_words | state.common, state.named, self.rules.trigger_re) if title_case else tclean,
                                headline=True)
             found, _ = self.rules.find(tsent, lambda: state.body_subject(), year)
             speaker = _SPEAKER.match(tclean)
@@ -160,6 +161,12 @@ class StoryReader:
                 if speaker and normalise_company(speaker.group(1)) == normalise_company(d.company):
                     continue  # "Moody's: city's bankruptcy filing credit negative": who speaks, not the subject
                 tdrafts.append(d)
+            # a headline's round, told in the lead's words ("The round was led by X", "is now valued at
+            # $350 million"), when the lead states no event of its own
+            head_round = next((d for d in tdrafts if d.type == "funding"), None)
+            if head_round is not None and spans and not any(d.sentence == 0 for d in drafts) \
+                    and _TRIGGER_HINT.search(low, *spans[0]):
+                self._follow_up(state.sent(0), head_round)
         if not drafts and not tdrafts:
             if self.proposer is None or self.news is None:
                 return (), state
@@ -361,7 +368,8 @@ class StoryReader:
         draft of the company's funding states money, a round or an investor, and its sentence
         has no startup-money words): "funding problems", "looking for outside funding". In a story
         with no startup money at all, a funding draft needs a named round or investor: "set to
-        receive $5.9 billion financing" is a loan to a utility."""
+        receive $5.9 billion financing" is a loan to a utility; a raise "at a $100 billion
+        valuation" is a private round."""
         funding = [d for d in drafts if d.type == "funding" and d.weak in ("", "plain")]
         if not funding:
             return
@@ -390,17 +398,21 @@ class StoryReader:
             if normalise_company(d.company) not in stated and not self.rules.startup_context.search(d.evidence.lower()):
                 d.weak = "plain"  # no money, round or investor: "funding problems", "looking for outside funding"
                 continue
-            own_raise = False  # "X raises $7M for ..." over a body about the product: a private round
-            if not venture and d.sentence < 0 and d.explicit and d.amount is not None \
-                    and _HEADLINE_RAISE.search(d.evidence.lower()):
+            # "X raises $7M for ..." in the headline or lead, over a body about the product: a private
+            # round (in the lead, one stated as done: not "needs to raise $11 billion to fill a capital hole")
+            own_raise = False
+            said = _HEADLINE_RAISE.search(d.evidence.lower()) if d.amount is not None else None
+            if said is not None and d.sentence == 0 and (not d.explicit or d.evidence.lower()[:said.start()].endswith("to ")):
+                said = None
+            if not venture and d.sentence <= 0 and said is not None:
                 if public_money is None:
                     public_money = _PUBLIC_MONEY.search(title.lower() + " " + text.lower()) is not None
                 own_raise = not public_money
             if venture or own_raise:
                 if d.weak == "plain":
                     d.weak = ""
-            elif d.round is None and not d.investors:
-                d.weak = "plain"  # no round, no investor, and no startup money anywhere in the story
+            elif d.round is None and not d.investors and d.valuation is None:
+                d.weak = "plain"  # no round, investor or valuation, and no startup money anywhere in the story
 
     def _demote_asides(self, drafts: list[Draft], state: _State, title: str) -> None:
         """Inverted pyramid: a story reports its news in the headline and lead. An event deep in
@@ -553,8 +565,10 @@ class StoryReader:
             if typ == "funding" and norm in ipo_cos and d.round is None and not d.investors:
                 continue
             inv = tuple(x for x in d.investors if not same_company(normalise_company(x), norm))
+            # the event's currency is its amount's, or with no amount its valuation's (one currency per event)
+            currency = d.currency if d.amount is not None else d.currency or d.valuation_currency
             out.append((Event(
-                type=d.type, company=d.company, round=d.round, amount=d.amount, currency=d.currency,
+                type=d.type, company=d.company, round=d.round, amount=d.amount, currency=currency,
                 amount_usd=self.fx.to_usd(d.amount, d.currency, year), valuation=d.valuation,
                 valuation_usd=self.fx.to_usd(d.valuation, d.valuation_currency or d.currency, year),
                 investors=inv, acquirer=d.acquirer, count=d.count, status=d.status,
@@ -598,18 +612,24 @@ _SPEAKER = re.compile(r"^\s*([A-Z][\w.&'’ -]{0,40}?)\s*:\s")
 _PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}(?:ed|ing)")
 
 
-def _sentence_case(title: str, common: frozenset[str]) -> str:
+def _sentence_case(title: str, common: frozenset[str], named: set[str] | frozenset[str] = frozenset(),
+                   triggers: re.Pattern[str] | None = None) -> str:
     """A title-case headline with its common words in lower case, as a sentence writes them: each
-    capitalised word after the first that news writes in lower case (``common_words.txt``) or of
-    one or two letters ("At", "To"), never one in capitals ("AI") or a name."""
+    capitalised word after the first that news writes in lower case (``common_words.txt`` and the
+    words the story's body writes in lower case) or inflects one ("Triples"), that
+    is an event trigger ("Lands", ``triggers``) or of one or two letters ("At", "To"), never one
+    in capitals ("AI") or a name, nor one the body capitalises inside a sentence (``named``: "a
+    round for Figure," keeps the name in "As Figure Lands Another $1B")."""
     seen = [False]
 
     def lower(m: re.Match[str]) -> str:
         w = m.group(0)
         first, seen[0] = not seen[0], True
         core = w.strip("\"'“”‘’()[],:;!?.")
-        if not first and core[:1].isupper() and not core.isupper() and core.isalpha() \
-                and (core.lower() in common or len(core) <= 2):
+        low = core.lower()
+        if not first and core[:1].isupper() and not core.isupper() and core.isalpha() and low not in named \
+                and (low in common or len(core) <= 2 or any(f in common for f in word_forms(low))
+                     or triggers is not None and triggers.fullmatch(low) is not None):
             return w.replace(core, core.lower(), 1)
         return w
 
@@ -838,6 +858,12 @@ class _State:
         return t.cands[0].text if t.cands else None
 
     def body_subject(self) -> str | None:
+        """What a headline's "it" or "this app" refers to: the company of the body's last
+        explicit event, else the name that opens the lead ("Clyx is a social platform ...")."""
         if self.last_company is not None:
             return self.last_company[1]
+        if self.spans:
+            lead = self.sent(0)
+            if lead.cands and lead.cands[0].start == 0 and not lead.cands[0].person:
+                return lead.cands[0].text
         return None
