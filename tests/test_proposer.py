@@ -221,3 +221,66 @@ def test_the_proposer_weighs_every_story_of_our_own_without_a_failure() -> None:
         keys = [(e.type, e.company) for e in x.events]
         assert len(keys) == len(set(keys)), row["id"]
     assert weighed > 100
+
+
+def _cue_found(body: str, spans: list[tuple[int, int]]) -> set[int]:
+    """The sentences where a cue's own pattern matches, searched one by one (what the gate saves)."""
+    from hypecycle.extract.story import _CUES
+
+    return {i for i, (a, b) in enumerate(spans) if any(rx.search(body[a:b].lower()) for rx in _CUES.values())}
+
+
+@pytest.mark.parametrize("body", [
+    "Quarrow Ltd reported results. The sale of its Nordvale unit is pending. Profit rose.",
+    "Zürich-based Quarrow said buyers for the plant remain. Société Générale's merger talks ended.",
+    "The lender was closed. Regulators seized it; two banks took its deposits on Friday.",
+    "Profits fell at Quarrow. Analysts see no bid. Its staff are worried about the ﬁnancing round.",
+    "Prices rose.Bidders lined up. Nothing else happened here at all.",
+    "No event here. Nor here. Only weather and sport today.",
+])
+def test_the_cue_gate_flags_every_sentence_a_cue_is_found_in(body: str) -> None:
+    """One RE2 pass over the story stands in for every cue pattern over every sentence: the
+    sentences it flags hold every one that the patterns find (non-ASCII letters, a match across
+    a sentence boundary, a sentence glued to a word), and few others."""
+    from hypecycle.extract.sentences import split_sentences
+    from hypecycle.extract.story import _cue_sentences
+
+    spans = split_sentences(body)
+    flagged = _cue_sentences(body, spans)
+    assert flagged is not None
+    found = _cue_found(body, spans)
+    assert found <= flagged
+    assert len(flagged - found) <= 1  # a superset, not every sentence
+
+
+def test_the_cue_gate_searches_every_sentence_when_lower_case_changes_length() -> None:
+    from hypecycle.extract.sentences import split_sentences
+    from hypecycle.extract.story import _cue_sentences
+
+    body = "İstanbul Quarrow agreed a takeover. Nothing more."
+    assert len(body.lower()) != len(body)
+    assert _cue_sentences(body, split_sentences(body)) is None
+
+
+def test_the_cue_gate_changes_no_proposed_event() -> None:
+    """Stories of our own through the extractor with the gate and with every sentence searched
+    give the same events."""
+    import hypecycle.extract.story as story
+
+    ex = Extractor()
+    stories = [
+        ("Quarrow weighs options", "Quarrow Ltd has put itself up for sale, people familiar said. "
+         "Bidders for the Zürich-based maker include Nordvale Corp. The auction ends in May."),
+        ("Banks shut", "Regulators closed Brightwell Bank on Friday. Its deposits went to a rival bank."),
+        ("Layoffs", "Tallowin Inc said it would cut 300 jobs. The workforce had grown fast."),
+    ]
+    arts = [Article(f"a{i}", dt.date(2010, 1, 1), t, x) for i, (t, x) in enumerate(stories)]
+    gated = [ex.extract(a).events for a in arts]
+    original = story._cue_sentences
+    try:
+        story._cue_sentences = lambda body, spans: None
+        searched = [ex.extract(a).events for a in arts]
+    finally:
+        story._cue_sentences = original
+    assert gated == searched
+    assert any(gated)

@@ -11,7 +11,6 @@ file's ``_about``); :class:`hypecycle.extract.companies.Sent` does the name sear
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Sequence
@@ -20,6 +19,7 @@ from hypecycle.errors import LexiconError
 from hypecycle.extract.companies import Cand, Sent
 from hypecycle.extract.money import Money, money_parser
 from hypecycle.extract.resources import (
+    compile_gate,
     compile_regex,
     load_json,
     pattern,
@@ -27,6 +27,7 @@ from hypecycle.extract.resources import (
     word_map,
     word_set,
 )
+from hypecycle.extract.sentences import sentences_touched
 
 _PAST_IRREGULAR = word_set("events", "past_irregular")
 _NUMBER_WORDS = word_map("events", "number_words")
@@ -144,19 +145,6 @@ class _Trig:
     end: int
 
 
-def _compile_gate(pattern: str):
-    """Compile a look-around-free pattern with RE2 (linear time, no backtracking)."""
-    import re2
-
-    options = re2.Options()
-    options.max_mem = 64 << 20  # the trigger alternation needs more than RE2's default 8 MB
-    try:
-        return re2.compile(pattern, options)
-    except re2.error as exc:
-        raise LexiconError(f"triggers.json: a trigger pattern RE2 cannot compile: {exc}; "
-                           "use no look-arounds or back-references in trigger patterns.") from exc
-
-
 class EventRules:
     """The trigger lexicon compiled once; :meth:`find` runs it on one sentence."""
 
@@ -177,7 +165,8 @@ class EventRules:
             # The same alternatives for RE2 (a DFA, about ten times faster on this many
             # branches), without the look-arounds RE2 lacks: wherever trigger_re matches,
             # the gate matches too, so text the gate rejects holds no trigger.
-            self.trigger_gate = _compile_gate(r"\b(?:" + "|".join(e["pattern"] for e in self.entries) + ")")
+            self.trigger_gate = compile_gate(r"\b(?:" + "|".join(e["pattern"] for e in self.entries) + ")",
+                                             "triggers.json")
             self.status = {
                 typ: [(st, compile_regex(rx, f"triggers.json status {typ}") if rx else None) for st, rx in cues]
                 for typ, cues in data["status"].items()
@@ -316,14 +305,8 @@ class EventRules:
         One RE2 pass over the whole text flags every sentence a gate match touches; only
         those are searched with the full pattern.
         """
-        starts = [s for s, _ in spans]
-        flagged: set[int] = set()
-        for m in self.trigger_gate.finditer(low):
-            first = bisect_right(starts, m.start()) - 1
-            last = bisect_right(starts, max(m.end() - 1, m.start())) - 1
-            flagged.update(range(max(first, 0), last + 1))
         out = {}
-        for i in sorted(flagged):
+        for i in sorted(sentences_touched(self.trigger_gate.finditer(low), spans)):
             sl = low[spans[i][0]:spans[i][1]]
             matches = list(self.trigger_re.finditer(sl))  # offsets within the sentence
             if self._can_hold_event(sl, matches):

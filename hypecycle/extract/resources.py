@@ -105,6 +105,20 @@ def compile_regex(pattern: str, source: str, flags: int = 0) -> re.Pattern[str]:
         raise LexiconError(f"{source}: bad regular expression {pattern!r}: {exc}; fix the pattern.") from exc
 
 
+def compile_gate(pattern: str, source: str):
+    """Compile a look-around-free ``pattern`` from data file ``source`` with RE2 (linear time, no
+    backtracking), turning errors into :class:`LexiconError`: the fast first pass of a gate."""
+    import re2
+
+    options = re2.Options()
+    options.max_mem = 64 << 20  # the trigger alternation needs more than RE2's default 8 MB
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        raise LexiconError(f"{source}: a pattern RE2 cannot compile: {exc}; use no look-arounds or "
+                           "back-references in it.") from exc
+
+
 @lru_cache(maxsize=None)
 def word_set(group: str, name: str) -> frozenset[str]:
     """The English word list ``name`` of ``group`` in ``words.json``, as a set.

@@ -7,6 +7,8 @@ openers are English word lists in ``hypecycle/data/events/words.json`` (group ``
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from typing import Iterable, Sequence
 
 from hypecycle.extract.resources import word_set
 
@@ -55,6 +57,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         out.append((start, n))
     return out
 
+
+
+def sentences_touched(matches: Iterable[re.Match[str]], spans: Sequence[tuple[int, int]]) -> set[int]:
+    """The indices of the sentences (``(start, end)`` offsets, in order) that some match overlaps.
+
+    A gate's matches over the whole text flag the sentences worth the full search: a match that
+    runs across a boundary flags every sentence it touches, so none it consumed is missed.
+    """
+    starts = [a for a, _ in spans]
+    flagged: set[int] = set()
+    for m in matches:
+        first = bisect_right(starts, m.start()) - 1
+        last = bisect_right(starts, max(m.end() - 1, m.start())) - 1
+        flagged.update(range(max(first, 0), last + 1))
+    return flagged
 
 
 def lead_text(title: str, text: str, sentences: int = LEAD, max_chars: int = 1500) -> str:
