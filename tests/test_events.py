@@ -1058,3 +1058,21 @@ def test_headline_story_keeps_a_company_sharing_the_story_sentence(ex: Extractor
             "Earlier, Alteco and Pinefield Import said they were filing for bankruptcy.")
     evs = events(ex, text, title="Court to rule on Alteco bankruptcy filing")
     assert {e.company for e in evs if e.type == "bankruptcy"} >= {"Alteco", "Pinefield Import"}
+
+
+@pytest.mark.parametrize("text, people", [
+    ("Shares rose, said Quarrow chief executive Dana Pelling. Pelling declined to comment.",
+     {"Dana", "Pelling", "Dana Pelling"}),
+    ("CEO\x0bMarta Ilves said so.", {"Marta", "Ilves", "Marta Ilves"}),  # re's \s takes a vertical tab
+    ("The spokeswoman J. R. Tolliver said no.", {"J.", "R.", "Tolliver", "J. R. Tolliver"}),
+    ("Zürich-based Quarrow's chairman Jörg Almen said yes.", {"Jörg", "Almen", "Jörg Almen"}),
+    ("Quarrow Ltd said sales rose. The chief executive declined to comment.", set()),
+    ("co-CEO Tam Reyes spoke.", set()),  # a title glued to a word is no title
+])
+def test_names_after_a_person_title_are_people(text: str, people: set[str]) -> None:
+    """The RE2 gate that skips stories with no titled person changes no answer of the full pattern."""
+    from hypecycle.extract.companies import _person_re, person_words
+
+    assert person_words(text) == people
+    full = {w for m in _person_re().finditer(text) for w in (m.group(1), *m.group(1).split())}
+    assert full == people

@@ -20,6 +20,7 @@ from typing import Sequence
 from hypecycle.errors import LexiconError
 from hypecycle.extract.money import money_parser
 from hypecycle.extract.resources import (
+    compile_gate,
     compile_regex,
     load_json,
     load_words,
@@ -110,6 +111,15 @@ def _person_re() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?i:{alt})\s+((?:[A-Z](?:[\w'’-]+|\.)\s+){{0,2}}[A-Z][\w'’-]+)")
 
 
+@lru_cache(maxsize=1)
+def _person_gate():
+    """:func:`_person_re` for RE2 without its look-behind: on ASCII text it matches wherever that
+    pattern does (``re``'s ``\\s`` also takes \\v and \\x1c-\\x1f): a story in which it finds nothing
+    names no person by title, which RE2 tells at a fraction of the cost (four Reuters stories in ten)."""
+    alt = "|".join(re.escape(t) for t in name_vocab().person_titles)
+    return compile_gate(rf"(?i:{alt})[\s\x0b\x1c-\x1f]+[A-Z]", "names.json person_titles")
+
+
 def person_words(text: str) -> set[str]:
     """Words of the names that follow a person title anywhere in ``text`` ("CEO Andrew Feldman"
     gives {"Andrew", "Feldman", "Andrew Feldman"}), so a later bare "Feldman" is known as a person.
@@ -120,6 +130,8 @@ def person_words(text: str) -> set[str]:
     ['Andrew', 'Andrew Feldman', 'Feldman']
     """
     out: set[str] = set()
+    if text.isascii() and _person_gate().search(text) is None:
+        return out
     for m in _person_re().finditer(text):
         name = m.group(1)
         out.add(name)
