@@ -22,6 +22,15 @@ What is counted:
    company) whose company is the Crunchbase company (the accuracy benchmark's name match:
    normalised names equal, or one the other's leading words), dated within ``--days`` days.
 
+*Read*: the automatic match in 2 is a proxy; ``benchmarks/data/database_recall_reported.csv`` records,
+for each reported event of the whole Reuters store at the default settings, whether a reader found that
+one of its headlines' articles reports this event as news (``reports``) or names the company for
+something else (``other``), and for rounds whether the company raising was already listed (the
+annotation conventions count a listed company's financing as no venture round). It was made by an
+annotator who saw the database record and the articles' headlines and openings, never the
+extractor's output; it holds keys, verdicts and article ids only. Recall is printed on the automatic
+match and on the events read as reported (and, for rounds, on private companies' rounds).
+
 With ``--reextract`` the events are not read from the store but extracted again, with this
 checkout's extractor, from every stored article within the window whose title or text names a
 reported company (the only articles whose events can match), so that the figure measures the
@@ -54,6 +63,7 @@ from hypecycle.extract.resources import load_words, word_set  # noqa: E402
 
 ROUND_BANDS = ((10e6, 25e6), (25e6, 50e6), (50e6, 100e6), (100e6, float("inf")))
 DEAL_BANDS = ((100e6, 500e6), (500e6, 1e9), (1e9, 5e9), (5e9, float("inf")))
+READ_FILE = ROOT / "benchmarks" / "data" / "database_recall_reported.csv"
 _FUND_WORDS = re.compile(r"\b(?:rais\w*|fund\w*|financ\w*|invest\w*|ventur\w*|stake|rounds?|valu\w*|backe\w*|"
                          r"capital|series [a-h]|seed|bankroll\w*|injects?|pumps?)\b", re.IGNORECASE)
 _DEAL_WORDS = re.compile(r"\b(?:buy\w*|bought|acqui\w*|deals?|bids?|takeovers?|merge\w*|sells?|sold|sale|"
@@ -94,6 +104,20 @@ def database_events(lo: dt.date, hi: dt.date, min_round: float, min_deal: float)
             out.append({"type": "acquisition", "company": r["company_name"], "date": d, "amount": a,
                         "acquirer": r["acquirer_name"]})
     return out
+
+
+def event_key(ev: dict) -> str:
+    """The key of a database event in :data:`READ_FILE`: type, Crunchbase company name, date and
+    amount in USD (a company may have two rounds on one day: equity and debt)."""
+    return f"{ev['type']}|{ev['company']}|{ev['date']}|{ev['amount']:.0f}"
+
+
+def read_verdicts(path: Path = READ_FILE) -> dict[str, dict[str, str]]:
+    """key -> the reader's row (``verdict``: reports / other / unclear; ``listed``: yes / no / unknown / -)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {r["key"]: r for r in csv.DictReader(f)}
 
 
 def headline_name(name: str) -> str | None:
@@ -190,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"events read from {args.store} (extracted by {', '.join(f'{e} ({n})' for e, n in ext)})")
     store.close()
     found = defaultdict(lambda: [0, 0])
+    verdicts = read_verdicts()
+    read = defaultdict(lambda: [0, 0])  # (type, subset) -> [found, reported as news]
+    unread = 0
     for ev in reported:
         key = ea.company_key(ev["company"])
         cands = events.get((ev["type"], key[0]), []) if key else []
@@ -201,15 +228,32 @@ def main(argv: list[str] | None = None) -> int:
         for k in ((ev["type"], "all"), (ev["type"], band)):
             found[k][0] += ok
             found[k][1] += 1
+        row = verdicts.get(event_key(ev))
+        if row is None:
+            unread += 1
+        elif row["verdict"] == "reports":
+            subsets = ["all"] + (["private"] if ev["type"] == "funding" and row["listed"] != "yes" else [])
+            for sub_ in subsets:
+                read[(ev["type"], sub_)][0] += ok
+                read[(ev["type"], sub_)][1] += 1
         if args.misses and not ok:
             print(f"missed {ev['type']} {ev['company']} {ev['date']} ${ev['amount'] / 1e6:,.0f}M: "
-                  f"headlines {', '.join(ev['headlines'][:3])}; found instead {sorted({c for _d, c in cands})[:4]}")
+                  f"headlines {', '.join(ev['headlines'][:3])}; found instead {sorted({c for _d, c in cands})[:4]}"
+                  + (f"; read: {row['verdict']}, listed {row['listed']}" if row else ""))
     print(f"\n{'type':<12}{'amount band':<16}{'found':>7}{'reported':>10}{'recall':>8}")
     for typ, bands in (("funding", ROUND_BANDS), ("acquisition", DEAL_BANDS)):
         for k in [(typ, "all")] + sorted((k for k in found if k[0] == typ and k[1] != "all"),
                                          key=lambda k: float(re.sub(r"[^\d.].*", "", k[1][1:].replace(",", "")))):
             f, n = found[k]
             print(f"{k[0]:<12}{k[1]:<16}{f:>7}{n:>10}{f / n if n else 0:>8.3f}")
+    if verdicts:
+        print(f"\nread as reported by a headline's article ({READ_FILE.relative_to(ROOT)}; "
+              f"{len(reported) - unread} of {len(reported)} reported events read):")
+        print(f"{'type':<12}{'events':<16}{'found':>7}{'reported':>10}{'recall':>8}")
+        for k, label in ((("funding", "all"), "all read"), (("funding", "private"), "private cos."),
+                         (("acquisition", "all"), "all read")):
+            f, n = read[k]
+            print(f"{k[0]:<12}{label:<16}{f:>7}{n:>10}{f / n if n else 0:>8.3f}")
     if not args.no_hand:
         from hypecycle.extract import Extractor
 

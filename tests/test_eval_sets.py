@@ -68,3 +68,25 @@ def test_row_problems_finds_what_format_md_forbids() -> None:
     assert row_problems({**good, "events": []}) == ["a positive article has no events"]
     bad_event = {"type": "merger", "company": "", "round": "unknown", "amount": "5m"}
     assert len(row_problems({**good, "events": [bad_event]})) == 5
+
+
+def test_the_database_recall_reading_holds_keys_verdicts_and_ids_only() -> None:
+    """The reader's verdicts on the events the database-recall benchmark matches to headlines: one
+    row per event key, verdicts from the fixed set and Reuters article ids: no text of the articles."""
+    import csv
+    import re
+
+    path = ROOT / "benchmarks" / "data" / "database_recall_reported.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert table and list(table[0]) == ["key", "verdict", "listed", "article_id"]
+    keys = [r["key"] for r in table]
+    assert len(keys) == len(set(keys))
+    for r in table:
+        typ, company, day, usd = r["key"].split("|")
+        assert typ in ("funding", "acquisition") and company and re.fullmatch(r"\d{4}-\d\d-\d\d", day), r["key"]
+        assert usd.isdigit() and int(usd) >= 10_000_000, r["key"]
+        assert r["verdict"] in ("reports", "other", "unclear"), r["key"]
+        assert r["listed"] in (("yes", "no", "unknown") if typ == "funding" else ("-",)), r["key"]
+        assert (r["article_id"] != "-") == (r["verdict"] == "reports"), r["key"]
+        assert r["article_id"] == "-" or re.fullmatch(r"u[0-9a-f]{20}", r["article_id"]), r["key"]
