@@ -150,8 +150,9 @@ class StoryReader:
             words = [w for w in tclean.split() if w[:1].isalpha()]
             title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
             # a headline in title case ("Framer Raises $100M At $2B Valuation") is read in sentence case
-            tsent = state.make(_sentence_case(tclean, self.vocab.common_words | state.common, state.named, self.rules.trigger_re) if title_case else tclean,
-                               headline=True)
+            read_as = tclean if not title_case else _sentence_case(
+                tclean, self.vocab.common_words | state.common, state.named, self.rules.trigger_re)
+            tsent = state.make(read_as, headline=True)
             found, _ = self.rules.find(tsent, lambda: state.body_subject(), year)
             speaker = _SPEAKER.match(tclean)
             for d in found:
@@ -397,16 +398,17 @@ class StoryReader:
             if listed[d.company] and d.round is None:
                 d.weak = "plain"
                 continue
-            if normalise_company(d.company) not in stated and not self.rules.startup_context.search(d.evidence.lower()):
+            evidence = d.evidence.lower()
+            if normalise_company(d.company) not in stated and not self.rules.startup_context.search(evidence):
                 d.weak = "plain"  # no money, round or investor: "funding problems", "looking for outside funding"
                 continue
             # "X raises $7M for ..." in the headline or lead, over a body about the product: a private
             # round (in the lead, one stated as done: not "needs to raise $11 billion to fill a capital hole")
             own_raise = False
-            said = _HEADLINE_RAISE.search(d.evidence.lower()) if d.amount is not None else None
-            if said is not None and d.sentence == 0 and (not d.explicit or d.evidence.lower()[:said.start()].endswith("to ")):
-                said = None
-            if not venture and d.sentence <= 0 and said is not None:
+            said = _HEADLINE_RAISE.search(evidence) if d.amount is not None else None
+            done = said is not None and not (
+                d.sentence == 0 and (not d.explicit or evidence[:said.start()].endswith("to ")))
+            if not venture and d.sentence <= 0 and done:
                 if public_money is None:
                     public_money = _PUBLIC_MONEY.search(title.lower() + " " + text.lower()) is not None
                 own_raise = not public_money
