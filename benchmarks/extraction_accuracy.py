@@ -31,6 +31,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
 from hypecycle.extract import Extractor
 from hypecycle.extract.companies import normalise_company
 from hypecycle.normalize import clean_text
@@ -48,6 +51,9 @@ HELD_OUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6
 TARGET_SETS = ("synthetic", "real")
 SETS = ("synthetic", "real", "wilddev", "wilddev2", "wilddev3", "wilddev4", "wilddev5", "wilddev6", "heldout", "heldout2", "heldout3",
         "heldout4", "heldout5", "heldout6", "train1", "train2", "dev")
+#: Weights of :func:`match`: a match outweighs any exactness and field agreement of the others
+#: (an article's events are far fewer than 100), and an exact name any field agreement.
+_MATCH, _EXACT = 10_000.0, 100.0
 FIELDS = ("amount", "currency", "round", "valuation", "investors", "acquirer", "count", "status")
 
 
@@ -183,21 +189,29 @@ def evaluate(ex: Extractor, data: list[tuple[Article, list[dict]]]):
 
 
 def match(gold: list[dict], pred: list[dict]) -> dict[int, int]:
-    """One-to-one matching of an article's events: gold index -> predicted index. An event matches
-    when its type is equal and its company is (exact names first, so that a short form never steals
-    a full match, then a name that is the leading words of the other)."""
-    used: set[int] = set()
-    pairs: dict[int, int] = {}
-    for prefix in (False, True):
-        for gi, g in enumerate(gold):
-            if gi in pairs:
+    """One-to-one matching of an article's events: gold index -> predicted index.
+
+    A predicted event can match a gold one when its type is equal and its company is (the same
+    name, or a name that is the leading words of the other). Of the one-to-one matchings, the one
+    with the most matches is taken; among those, exact names are preferred to leading words (a
+    short form never steals a full match), then the most agreeing fields: of two bids for one
+    target, a predicted bid pairs with the gold bid whose acquirer and amount it gives, whatever
+    the order of the gold events.
+    """
+    weight = np.zeros((len(gold), len(pred)))
+    for gi, g in enumerate(gold):
+        for j, p in enumerate(pred):
+            if p["type"] != g["type"]:
                 continue
-            j = next((k for k, p in enumerate(pred) if k not in used and p["type"] == g["type"]
-                      and same_name(g["company"], p["company"], prefix=prefix)), None)
-            if j is not None:
-                pairs[gi] = j
-                used.add(j)
-    return pairs
+            exact = same_name(g["company"], p["company"], prefix=False)
+            if not exact and not same_name(g["company"], p["company"], prefix=True):
+                continue
+            agree = sum(_field_ok(f, g[f], p.get(f)) for f in FIELDS if f in g)
+            weight[gi, j] = _MATCH + _EXACT * exact + agree
+    if not weight.any():
+        return {}
+    rows, cols = linear_sum_assignment(weight, maximize=True)
+    return {int(gi): int(j) for gi, j in zip(rows, cols) if weight[gi, j] > 0}
 
 
 def score_article(art_id: str, gold: list[dict], pred: list[dict], acc: tuple) -> None:

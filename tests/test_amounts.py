@@ -69,6 +69,21 @@ def test_candidates_leave_out_prices_and_conversions():
     assert f["acquisition|names_company"] == 1.0 and "not_usd" in f
 
 
+@pytest.mark.parametrize("title", ["Xstrata offers $2.8 billion for Jubilee", ""])
+def test_an_amount_stated_only_as_a_conversion_takes_the_original(extractors, title):
+    text = ("SYDNEY (Reuters) - Xstrata Plc on Monday offered A$3.1 billion ($2.8 billion) for nickel miner "
+            "Jubilee Mines NL, seeking to expand in Australia.")
+    for ex in extractors:  # with the learned chooser and without it (the rules set this amount)
+        [deal] = [e for e in ex.extract(Article("a1", dt.date(2007, 5, 1), title, text)).events
+                  if e.type == "acquisition"]
+        assert (deal.amount, deal.currency) == (3.1e9, "AUD")
+        assert deal.amount_usd is not None and 2e9 < deal.amount_usd < 3e9
+    # a dollar deal stated in dollars with a conversion into another currency keeps its dollars
+    text = "NEW YORK (Reuters) - Acme Corp agreed to buy Widget Inc for $2 billion (1.5 billion euros) in cash."
+    [deal] = [e for e in extractors[0].extract(_article(text)).events if e.type == "acquisition"]
+    assert (deal.amount, deal.currency) == (2e9, "USD")
+
+
 def test_a_model_file_given_by_path_is_used(tmp_path, extractors):
     shipped = load_amount_model()
     assert shipped is not None and 0.0 < shipped.threshold < 1.0

@@ -90,3 +90,20 @@ def test_the_database_recall_reading_holds_keys_verdicts_and_ids_only() -> None:
         assert r["listed"] in (("yes", "no", "unknown") if typ == "funding" else ("-",)), r["key"]
         assert (r["article_id"] != "-") == (r["verdict"] == "reports"), r["key"]
         assert r["article_id"] == "-" or re.fullmatch(r"u[0-9a-f]{20}", r["article_id"]), r["key"]
+
+
+def test_the_scorer_pairs_a_predicted_bid_with_the_gold_bid_it_describes() -> None:
+    from extraction_accuracy import match
+
+    soft = {"type": "acquisition", "company": "Sprint Nextel", "acquirer": "SoftBank", "amount": 20.1e9}
+    dish = {"type": "acquisition", "company": "Sprint Nextel", "acquirer": "Dish Network", "amount": 25.5e9}
+    pred = [{"type": "acquisition", "company": "Sprint Nextel Corp", "acquirer": "Dish Network Corp",
+             "amount": 25.5e9}]
+    assert match([soft, dish], pred) == {1: 0}  # Dish's bid, though SoftBank's is listed first
+    assert match([dish, soft], pred) == {0: 0}
+    # an exact name is preferred to leading words, whatever the fields say
+    short = {"type": "acquisition", "company": "Sprint", "amount": 25.5e9}
+    full = {"type": "acquisition", "company": "Sprint Nextel"}
+    assert match([short, full], [{"type": "acquisition", "company": "Sprint Nextel", "amount": 25.5e9}]) == {1: 0}
+    a = {"type": "ipo", "company": "Acme Robotics"}
+    assert match([a], [{"type": "layoff", "company": "Acme Holdings"}]) == {}

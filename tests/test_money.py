@@ -48,6 +48,16 @@ def test_per_unit_price_is_flagged() -> None:
     assert m is not None and m.per_unit
 
 
+@pytest.mark.parametrize("text,flags", [
+    ("raised its bid to 1,700 yen ($14.31) per share", [True, True]),  # a conversion between price and unit
+    ("the 1,700 yen-per-share offer", [True]),
+    ("a $3.5 billion ($45 a share) deal", [False, True]),  # the unit is the conversion's, not the deal's
+    ("for $2 billion (1.5 billion euros), it said", [False, False]),
+])
+def test_a_price_is_flagged_across_a_conversion_and_a_hyphen(text: str, flags: list[bool]) -> None:
+    assert [m.per_unit for m in money_parser().find(text)] == flags
+
+
 def test_two_amounts_in_order() -> None:
     found = money_parser().find("raised $1.5 billion at a $13 billion valuation")
     assert [m.amount for m in found] == [1.5e9, 13e9]

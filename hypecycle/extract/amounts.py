@@ -91,6 +91,8 @@ class StoryMoney:
         parser = money_parser()
         self.year = year
         self.mentions: list[Mention] = []
+        #: (amount, currency) of a bracketed conversion -> the amount it converts, as the story states it
+        self.converts: dict[tuple[float, str], Money] = {}
         units = ([(-1, title)] if title.strip() else []) + [(si, body[a:b]) for si, (a, b) in enumerate(spans)]
         for si, text in units:
             if not any(c.isdigit() for c in text):
@@ -100,6 +102,9 @@ class StoryMoney:
             for m in parser.find(text):
                 if not rules.not_amount(low, m, prev):
                     self.mentions.append(Mention(m, si, low, rules.money_role(low, m, prev)))
+                elif prev is not None and m.currency != prev.currency and not prev.per_unit \
+                        and rules.is_conversion(low, m, prev):
+                    self.converts.setdefault((m.amount, m.currency), prev)
                 prev = m
         values = sorted({(x.money.amount, x.money.currency) for x in self.mentions}, key=lambda v: (-v[0], v[1]))
         self.rank = {v: i for i, v in enumerate(values)}
@@ -109,6 +114,14 @@ class StoryMoney:
             self.repeats[key] = self.repeats.get(key, 0) + 1
         self.first = next(((x.money.amount, x.money.currency) for x in self.mentions if x.sentence >= 0), None)
         self.n_values = len(values)
+
+
+def as_stated(amount: float, currency: str, story: StoryMoney) -> Money | None:
+    """The amount the story states where ``amount`` of ``currency`` is only its bracketed
+    conversion elsewhere ("A$3.1 billion ($2.8 billion)": the deal is A$3.1 billion, also when
+    the headline gives "$2.8 billion"), else ``None``. An event's amount is the one the article
+    states, in its currency (FORMAT.md), never the reporter's conversion."""
+    return story.converts.get((amount, currency))
 
 
 def amount_candidates(event: Any, story: StoryMoney) -> list[tuple[Money, dict[str, float]]]:

@@ -216,6 +216,12 @@ class EventRules:
         "priced at $14") or a conversion of the amount before it ("C$965 million ($917 million)")."""
         if m.per_unit or (m.amount < 1000 and not re.search(r"[a-z]", m.text[-3:].lower())):
             return True
+        return EventRules.is_conversion(low, m, prev)
+
+    @staticmethod
+    def is_conversion(low: str, m: Money, prev: Money | None) -> bool:
+        """True when ``m`` converts the amount before it into another currency, in brackets
+        ("A$3.1 billion ($2.8 billion)")."""
         return prev is not None and _CONVERSION.match(low, prev.end, m.start) is not None
 
     def money_role(self, low: str, m: Money, prev: Money | None) -> str:

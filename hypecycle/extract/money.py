@@ -72,7 +72,10 @@ class MoneyParser:
             rf"\s+(?:of\s+)?(?P<name>{names})\b",
             re.IGNORECASE,
         )
-        self._per_unit = re.compile(rf"\s*(?:{_alt(per_unit)})\b", re.IGNORECASE) if per_unit else None
+        # "$12 a share", "1,700 yen ($14.31) a share" (a conversion between), "a 1,700 yen-per-share bid"
+        units = "|".join(re.escape(w).replace(r"\ ", r"[\s-]") for w in sorted(set(per_unit), key=len, reverse=True))
+        self._per_unit = re.compile(rf"\)?(?:\s*\([^()]{{1,40}}\))?[\s-]*(?:{units})\b", re.IGNORECASE) \
+            if per_unit else None
 
     def _value(self, num: str, mult: float) -> float | None:
         try:

@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 from typing import Any, Callable, Iterable
 
-from hypecycle.extract.amounts import AMOUNT_TYPES, StoryMoney
+from hypecycle.extract.amounts import AMOUNT_TYPES, StoryMoney, as_stated
 from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, gapped_name, normalise_company,
                                          person_words, same_company)
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT
@@ -91,15 +91,19 @@ class StoryReader:
     def events(self, title: str, text: str, year: int) -> tuple[Event, ...]:
         """Events of one article (title and body); see :meth:`Extractor.extract`."""
         events, state = self.read(title, text, year)
-        if self.amounts is None or not any(e.amount is None and e.type in AMOUNT_TYPES for e in events):
+        if not any(e.type in AMOUNT_TYPES and (e.amount is not None or self.amounts is not None) for e in events):
             return events
-        # the learned amount chooser sets the amount the rules left unset (it keeps theirs: they are exact)
         story = StoryMoney(title, state.body, state.spans, self.rules, year)
         out = []
         for e in events:
-            m = self.amounts.choose(e, story) if e.amount is None and e.type in AMOUNT_TYPES else None
-            if m is not None:
-                e = replace(e, amount=m.amount, currency=m.currency, amount_usd=self.fx.to_usd(m.amount, m.currency, year))
+            if e.type in AMOUNT_TYPES:
+                # the learned amount chooser sets the amount the rules left unset (it keeps theirs: they are exact)
+                m = self.amounts.choose(e, story) if e.amount is None and self.amounts is not None else None
+                if m is None and e.amount is not None and e.currency is not None:
+                    m = as_stated(e.amount, e.currency, story)
+                if m is not None:
+                    e = replace(e, amount=m.amount, currency=m.currency,
+                                amount_usd=self.fx.to_usd(m.amount, m.currency, year))
             out.append(e)
         return tuple(out)
 
