@@ -32,6 +32,9 @@ _TICKER = re.compile(
     rf"(?:\s*,\s*{RIC_BASE}\.[A-Z]{{1,3}})*\s*\)"
     rf"|(?<=[a-z.)] )(?![A-Z]\.[A-Z]\.){RIC_BASE}\.(?:{RIC_EXCHANGES})\b"  # not "U.S.", "U.N.", "N.J."
 )
+#: A bracketed amount ("($2.8 billion)", "(about 1.5 billion euros)"): only a story with one can state an
+#: event's amount as a conversion of another (:func:`hypecycle.extract.amounts.as_stated`).
+_BRACKETED_MONEY = re.compile(r"\(\s*(?:[A-Za-z]+\.?\s+)?(?:[A-Za-z]{0,3}\$|[$\u20ac\u00a3\u00a5]|\d)")
 _DATELINE = pattern("story", "dateline")
 _SINCE_CLAUSE = pattern("story", "since_clause")
 _NEWS_ANCHOR = pattern("story", "news_anchor")
@@ -91,8 +94,10 @@ class StoryReader:
     def events(self, title: str, text: str, year: int) -> tuple[Event, ...]:
         """Events of one article (title and body); see :meth:`Extractor.extract`."""
         events, state = self.read(title, text, year)
-        if not any(e.type in AMOUNT_TYPES and (e.amount is not None or self.amounts is not None) for e in events):
-            return events
+        choose = self.amounts is not None and any(e.type in AMOUNT_TYPES and e.amount is None for e in events)
+        if not choose and not (any(e.type in AMOUNT_TYPES and e.amount is not None for e in events)
+                               and (_BRACKETED_MONEY.search(state.body) or _BRACKETED_MONEY.search(title))):
+            return events  # nothing to choose, and no amount the story could state only as a conversion
         story = StoryMoney(title, state.body, state.spans, self.rules, year)
         out = []
         for e in events:
