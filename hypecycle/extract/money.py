@@ -73,7 +73,7 @@ class MoneyParser:
             re.IGNORECASE,
         )
         # "$12 a share", "1,700 yen ($14.31) a share" (a conversion between), "a 1,700 yen-per-share bid"
-        units = "|".join(re.escape(w).replace(r"\ ", r"[\s-]") for w in sorted(set(per_unit), key=len, reverse=True))
+        units = _alt(per_unit).replace(r"\ ", r"[\s-]")
         self._per_unit = re.compile(rf"\)?(?:\s*\([^()]{{1,40}}\))?[\s-]*(?:{units})\b", re.IGNORECASE) \
             if per_unit else None
 

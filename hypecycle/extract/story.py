@@ -95,9 +95,11 @@ class StoryReader:
         """Events of one article (title and body); see :meth:`Extractor.extract`."""
         events, state = self.read(title, text, year)
         choose = self.amounts is not None and any(e.type in AMOUNT_TYPES and e.amount is None for e in events)
-        if not choose and not (any(e.type in AMOUNT_TYPES and e.amount is not None for e in events)
-                               and (_BRACKETED_MONEY.search(state.body) or _BRACKETED_MONEY.search(title))):
-            return events  # nothing to choose, and no amount the story could state only as a conversion
+        # an amount the story may state only as a bracketed conversion of another (as_stated)
+        convert = any(e.type in AMOUNT_TYPES and e.amount is not None for e in events) and (
+            _BRACKETED_MONEY.search(state.body) is not None or _BRACKETED_MONEY.search(title) is not None)
+        if not (choose or convert):
+            return events
         story = StoryMoney(title, state.body, state.spans, self.rules, year)
         out = []
         for e in events:
