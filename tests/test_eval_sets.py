@@ -107,3 +107,20 @@ def test_the_scorer_pairs_a_predicted_bid_with_the_gold_bid_it_describes() -> No
     assert match([short, full], [{"type": "acquisition", "company": "Sprint Nextel", "amount": 25.5e9}]) == {1: 0}
     a = {"type": "ipo", "company": "Acme Robotics"}
     assert match([a], [{"type": "layoff", "company": "Acme Holdings"}]) == {}
+
+
+def test_the_accuracy_benchmark_scores_each_stage_in_turn() -> None:
+    """``--stages`` scores the rules alone, then with the news model, then with the proposer; its
+    last stage is the default run."""
+    import subprocess
+
+    def run(*extra: str) -> list[str]:
+        out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "extraction_accuracy.py"), "--model", "blank",
+                              "--set", "synthetic", *extra], capture_output=True, text=True, check=True).stdout
+        return [line for line in out.splitlines() if line.startswith(("== ", "overall"))]
+
+    staged, default = run("--stages"), run()
+    assert [line.split(" / ")[0] for line in staged[::2]] == [
+        "== synthetic (rules only)", "== synthetic (no proposer)", "== synthetic (full)"]
+    assert staged[5] == default[1]  # the full pipeline scores as the default run does
+    assert len(set(staged[1::2])) > 1  # the stages are different extractors

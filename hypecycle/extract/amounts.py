@@ -27,7 +27,7 @@ from typing import Any
 
 from hypecycle.extract.money import Money, money_parser
 from hypecycle.extract.news import YEAR
-from hypecycle.extract.resources import SparseLinear, malformed, model_params
+from hypecycle.extract.resources import SparseLinear, malformed, model_params, word_set
 
 #: The shipped model file, in :mod:`hypecycle.data.events`.
 MODEL_FILE = "amount_model.json"
@@ -38,8 +38,8 @@ AMOUNT_TYPES = ("funding", "ipo", "acquisition")
 _WORD = re.compile(r"[a-z0-9$&'-]+|[()\-,;:]")
 _NUM = re.compile(r"\d")
 _NAME_WORD = re.compile(r"[A-Za-z0-9&'-]+")
-_SKIP_NAME = frozenset({"the", "a", "an", "of", "and", "&", "new", "group", "inc", "corp", "co", "ltd", "plc",
-                        "holdings", "international", "american", "national", "first", "united", "general"})
+#: Words of a company name too common to find it by in the story ("the", "group", "american").
+_SKIP_NAME = word_set("amounts", "name_skip")
 
 
 def _bucket(n: int) -> str:
