@@ -569,7 +569,7 @@ class EventRules:
                 if sent.lows[i] in e.get("prep", ()):
                     if i + 1 < n_tok(sent) and sent.lows[i + 1] in ("its", "their", "our", "his", "her"):
                         return None
-                    company = sent.right_object(i + 1, hi, max_skip=4)
+                    company = sent.right_object(i + 1, hi)
                     break
             if isinstance(company, Cand) and company.poss:
                 return None
@@ -761,7 +761,7 @@ class EventRules:
             target = None
             for i in range(te, min(te + 2, len(sent.lows))):
                 if sent.lows[i] in ("of", "for"):
-                    target = sent.right_object(i + 1, hi, max_skip=4)
+                    target = sent.right_object(i + 1, hi)
                     break
             if target is None and tr.text.endswith(("buy", "acquire", "purchase")):
                 target = sent.right_object(te, hi)  # "a deal to buy consulting firm AlixPartners"

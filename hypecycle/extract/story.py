@@ -30,7 +30,8 @@ from hypecycle.schema import Event
 _TICKER = re.compile(
     rf"\(\s*(?:{RIC_BASE}[.-][A-Z]{{1,3}}|[A-Z]{{1,5}}\.[A-Z]{{1,2}}|(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX)\s*:\s*[A-Z.]{{1,6}})"
     rf"(?:\s*,\s*{RIC_BASE}\.[A-Z]{{1,3}})*\s*\)"
-    rf"|(?<=[a-z.)] )(?![A-Z]\.[A-Z]\.){RIC_BASE}\.(?:{RIC_EXCHANGES})\b"  # not "U.S.", "U.N.", "N.J."
+    # not "U.S.", "U.N.", "N.J."; two codes may run together ("Thomson Corp TOC.TOTOC.N")
+    rf"|(?<=[a-z.)] )(?![A-Z]\.[A-Z]\.)(?:{RIC_BASE}\.(?:{RIC_EXCHANGES}))+\b"
 )
 #: A bracketed amount ("($2.8 billion)", "(about 1.5 billion euros)"): only a story with one can state an
 #: event's amount as a conversion of another (:func:`hypecycle.extract.amounts.as_stated`).
