@@ -300,6 +300,9 @@ def test_an_ipo_is_found_with_its_fields(ex: Extractor, case: Found) -> None:
         Found("a controlling stake is control of the company",
               "Orvane Mining said on Monday it will buy a controlling stake in Telluric Metals.", "acquisition",
               "Telluric Metals", {"acquirer": "Orvane Mining"}),
+        Found("a preposition's object past as many descriptor words as a verb's",
+              "Orvane Mining said it is taking a controlling stake in Chilean e-commerce firm Telluric, as it "
+              "seeks new revenue.", "acquisition", "Telluric", {"acquirer": "Orvane Mining"}),
         Found("majority control of", "Orvane Mining said it would buy majority control of lender Telluric Bank.",
               "acquisition", "Telluric Bank", {"acquirer": "Orvane Mining"}),
         Found("pay a price for",
@@ -585,6 +588,9 @@ def test_a_company_name_is_read_whole(ex: Extractor, case: Found) -> None:
         Found("a place abbreviation in a headline is not the company", "", "ipo", "Glencore",
               title="Glencore to seek HK IPO approval this week"),
         Found("a named unit that cuts", "Textron Inc's Cessna unit will cut 700 jobs.", "layoff", "Cessna"),
+        Found("two Reuters codes run together are one ticker, not the buyer's name",
+              "Shareholders of publisher Orvane Corp OVC.TOOVC.N have approved its takeover of data provider "
+              "Telluric Group.", "acquisition", "Telluric Group", {"acquirer": "Orvane Corp"}),
     ],
     ids=_rule,
 )
@@ -653,6 +659,8 @@ def test_a_later_name_with_a_word_inserted_is_the_same_company(ex: Extractor) ->
         Refused("name: ticker token is not a name", "", title="ORBI.UL files for IPO"),
         Refused("names: a headline's source", "", title="Moody's: Detroit bankruptcy filing credit negative"),
         Refused("names: a money token is not a name", "Lantern Trust plans to raise as much as S$550.5 million."),
+        Refused("a part of a company is not the company", "Regulators approved an Orvane bid for a portion of "
+                "bankrupt Telluric Networks Inc, the agency said on Tuesday.", "acquisition"),
         Refused("names: a sentence-opening participle is not a company",
                 "Disheartened by the layoffs of the past year, workers are leaving."),
         Refused("a common word opens the headline", "", "funding",
