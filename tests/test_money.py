@@ -29,6 +29,14 @@ from hypecycle.extract.money import fx_table, money_parser, parse_money
         ("1.5 trillion won", 1.5e12, "KRW"),
         ("$1.65 billion", 1.65e9, "USD"),
         ("¥2 billion", 2e9, "JPY"),
+        ("T$14.1 billion", 14.1e9, "TWD"),
+        ("NT$5 billion", 5e9, "TWD"),
+        ("10 billion roubles", 10e9, "RUB"),
+        ("2 billion Norwegian crowns", 2e9, "NOK"),
+        ("3 billion crowns", 3e9, "SEK"),
+        ("RM1.2 billion", 1.2e9, "MYR"),
+        ("500 million rand", 500e6, "ZAR"),
+        ("8 billion Mexican pesos", 8e9, "MXN"),
     ],
 )
 def test_parse_money(text: str, amount: float, currency: str) -> None:
@@ -38,7 +46,8 @@ def test_parse_money(text: str, amount: float, currency: str) -> None:
     assert m.currency == currency
 
 
-@pytest.mark.parametrize("text", ["He won 5 games.", "The usd 40 thing", "Sales rose 12 percent.", "", "in 2009"])
+@pytest.mark.parametrize("text", ["He won 5 games.", "The usd 40 thing", "Sales rose 12 percent.", "", "in 2009",
+                                  "He paid 500 rand.", "PHP 7 is out."])
 def test_no_money(text: str) -> None:
     assert parse_money(text) is None
 
