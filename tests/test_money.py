@@ -37,6 +37,9 @@ from hypecycle.extract.money import fx_table, money_parser, parse_money
         ("RM1.2 billion", 1.2e9, "MYR"),
         ("500 million rand", 500e6, "ZAR"),
         ("8 billion Mexican pesos", 8e9, "MXN"),
+        ("a 9.9 billion-pound bid", 9.9e9, "GBP"),
+        ("a 72-billion-euro bid", 72e9, "EUR"),
+        ("a 10-million-dollar round", 10e6, "USD"),
     ],
 )
 def test_parse_money(text: str, amount: float, currency: str) -> None:

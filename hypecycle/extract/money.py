@@ -69,7 +69,7 @@ class MoneyParser:
         )
         self._suffix = re.compile(
             rf"(?<![\w$€£¥₹₩₪.,])(?P<num>{_NUM})(?:(?P<att>{attached})|\s?-?(?P<scale>{scale}))?"
-            rf"\s+(?:of\s+)?(?P<name>{names})\b",
+            rf"(?:\s+(?:of\s+)?|-)(?P<name>{names})\b",  # "9.9 billion pounds", "a 9.9 billion-pound bid"
             re.IGNORECASE,
         )
         # "$12 a share", "1,700 yen ($14.31) a share" (a conversion between), "a 1,700 yen-per-share bid"
