@@ -4,8 +4,9 @@ Usage::
 
     python benchmarks/extraction_accuracy.py [--model blank|sm|both] [--errors]
                                              [--set synthetic|real|wilddev|wilddev2|wilddev3|wilddev4|wilddev5|wilddev6|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|train1|train2|dev|all]
-                                             [--split odd|even|all]
+                                             [--split odd|even|all] [--proposer auto|none|both] [--stages]
 
+``--stages`` scores the sentence rules alone, then with the news model, then with the proposer.
 ``--split`` keeps the odd- or even-numbered records of the real set (``real-001``,
 ``real-003``, ... are the tuning half; the even half is held out for measuring only).
 
@@ -284,7 +285,8 @@ def report(name: str, model: str, res, show_errors: bool) -> None:
 
 
 #: The pipeline's stages, as (label, news model, proposer): what ``--stages`` scores in turn. The
-#: models are trained on train1 and train2, so on those sets only the rules' figure is out of sample.
+#: models are trained on train1, train2, real and wilddev-wilddev5, so on those sets only the rules'
+#: figure is out of sample.
 STAGES = (("rules only", "none", "none"), ("no proposer", "auto", "none"), ("full", "auto", "auto"))
 
 
