@@ -99,3 +99,15 @@ def test_find_never_raises(text: str) -> None:
     for m in money_parser().find(text):
         assert m.amount >= 0
         assert 0 <= m.start < m.end <= len(text)
+
+
+def test_the_bracket_test_opens_for_every_amount_the_parser_reads_in_brackets() -> None:
+    """``bracketed`` is the story's cheap test for a bracketed conversion: it must never be
+    narrower than the parser, whatever symbols or names money.json lists."""
+    mp = money_parser()
+    cases = [f"({sym}{gap}5 billion)" for sym in mp.symbols for gap in ("", " ")]
+    cases += [f"(about 5 billion {name})" for name in mp.names] + ["($.5 billion)", "( $ 2.44 billion )"]
+    read = [c for c in cases if mp.find(c)]
+    assert len(read) > len(mp.symbols)
+    assert [c for c in read if mp.bracketed.search(c) is None] == []
+    assert mp.bracketed.search("(Reuters)") is None and mp.bracketed.search("(Sarah Lee)") is None

@@ -61,6 +61,10 @@ class MoneyParser:
         # Symbols glued to or spaced from the number; alphabetic codes need a word boundary.
         sym = _alt(list(self.symbols))
         names = _alt(list(self.names))
+        #: An opening bracket before anything :meth:`find` could read as money: a symbol or code,
+        #: or a number, after at most one word ("($2.8 billion)", "(about 1.5 billion euros)",
+        #: "(RM1.2 billion)"). A cheap test for a bracketed conversion, never narrower than the parser.
+        self.bracketed = re.compile(rf"\(\s*(?:[A-Za-z]+\.?\s+)?(?:(?:{sym})\s?)?\.?\d", re.IGNORECASE)
         self._prefix = re.compile(
             rf"(?<![\w$€£¥₹₩₪])(?P<sym>{sym})\s?(?P<num>{_NUM})"
             rf"(?:(?P<att>{attached})(?![\w])|\s?-?\s?(?P<scale>{scale})\b|(?![\w.]\w))"

@@ -20,6 +20,7 @@ from hypecycle.extract.companies import (RIC_BASE, RIC_EXCHANGES, Cand, Sent, ga
                                          person_words, same_company)
 from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT
 from hypecycle.extract.news import YEAR, exact_event
+from hypecycle.extract.money import money_parser
 from hypecycle.extract.proposer import story_pairs
 from hypecycle.extract.resources import compile_gate, pattern, patterns, word_set
 from hypecycle.extract.sentences import LEAD as _LEAD
@@ -33,9 +34,6 @@ _TICKER = re.compile(
     # not "U.S.", "U.N.", "N.J."; two codes may run together ("Thomson Corp TOC.TOTOC.N")
     rf"|(?<=[a-z.)] )(?![A-Z]\.[A-Z]\.)(?:{RIC_BASE}\.(?:{RIC_EXCHANGES}))+\b"
 )
-#: A bracketed amount ("($2.8 billion)", "(about 1.5 billion euros)"): only a story with one can state an
-#: event's amount as a conversion of another (:func:`hypecycle.extract.amounts.as_stated`).
-_BRACKETED_MONEY = re.compile(r"\(\s*(?:[A-Za-z]+\.?\s+)?(?:[A-Za-z]{0,3}\$|[$\u20ac\u00a3\u00a5]|\d)")
 _DATELINE = pattern("story", "dateline")
 _SINCE_CLAUSE = pattern("story", "since_clause")
 _NEWS_ANCHOR = pattern("story", "news_anchor")
@@ -97,8 +95,9 @@ class StoryReader:
         events, state = self.read(title, text, year)
         choose = self.amounts is not None and any(e.type in AMOUNT_TYPES and e.amount is None for e in events)
         # an amount the story may state only as a bracketed conversion of another (as_stated)
+        bracketed = money_parser().bracketed  # only a story with a bracketed amount can state one as a conversion
         convert = any(e.type in AMOUNT_TYPES and e.amount is not None for e in events) and (
-            _BRACKETED_MONEY.search(state.body) is not None or _BRACKETED_MONEY.search(title) is not None)
+            bracketed.search(state.body) is not None or bracketed.search(title) is not None)
         if not (choose or convert):
             return events
         story = StoryMoney(title, state.body, state.spans, self.rules, year)
