@@ -311,10 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     if "real" in data and args.split != "all":
         data["real"] = split_records(data["real"], args.split)
     models = ["blank", "sm"] if args.model == "both" else [args.model]
-    if args.stages:
-        stages = list(STAGES)
-    else:
-        stages = [STAGES[1], STAGES[2]] if args.proposer == "both" else [STAGES[2] if args.proposer == "auto" else STAGES[1]]
+    stages = STAGES if args.stages else {"none": STAGES[1:2], "auto": STAGES[2:], "both": STAGES[1:]}[args.proposer]
     for model, (stage, news_model, proposer) in ((m, st) for m in models for st in stages):
         ex = Extractor(model=model, news_model=news_model, proposer=proposer)
         results = {}
