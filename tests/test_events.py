@@ -1084,3 +1084,19 @@ def test_names_after_a_person_title_are_people(text: str, people: set[str]) -> N
     assert person_words(text) == people
     full = {w for m in _person_re().finditer(text) for w in (m.group(1), *m.group(1).split())}
     assert full == people
+
+
+@pytest.mark.parametrize("low", [
+    "quarrow agreed to buy nordvale for $1.2 billion and will cut 300 jobs.",
+    "the co-lead investor led the round; tallowin filed for bankruptcy protection.",
+    "re-raised nothing, raised $5 million, raises more.",  # a trigger glued to a word is none
+    "zürich-based quarrow agreed to acquire nordvale.",  # not ASCII: the pattern alone
+    "profits rose.",
+])
+def test_triggers_are_searched_where_the_gate_matches_with_the_same_matches(low: str) -> None:
+    """The full trigger pattern, tried only where its RE2 gate matches, finds what it finds alone."""
+    from hypecycle.extract.events import EventRules
+
+    rules = EventRules()
+    assert [(m.span(), m.lastgroup) for m in rules.triggers(low)] == \
+        [(m.span(), m.lastgroup) for m in rules.trigger_re.finditer(low)]

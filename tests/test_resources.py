@@ -76,3 +76,41 @@ def test_every_shipped_pattern_compiles_and_every_part_is_used():
             for t in texts:
                 used.update(resources.PART_RE.findall("".join(t) if isinstance(t, list) else t))
     assert used == set(data["parts"])
+
+
+_TITLED = re.compile(r"(?<![\w-])(?i:vice president|president)\s+([A-Z]\w+)")
+_TITLED_GATE = resources.compile_gate(r"(?i:vice president|president)\s+[A-Z]", "test")
+
+
+@pytest.mark.parametrize("text", [
+    "said President Alma Reyes and vice president Tom Nys.",
+    "the ex-vice president Ruth Oyelaran spoke",  # no match at the gate's first place, one inside it
+    "president Ana, president Bo, president Cy",  # matches back to back
+    "no title here, President of nothing",
+    "",
+    "Président Zoë Kärnä and president Ole Brun",  # not ASCII: the pattern alone
+])
+def test_a_gated_search_finds_what_the_pattern_finds(text):
+    """The pattern tried only where the RE2 gate matches gives finditer's matches, in order, also
+    when the pattern fails where the gate first matches and holds inside that match."""
+    gated = [(m.span(), m.group(1)) for m in resources.gated_finditer(_TITLED, _TITLED_GATE, text)]
+    assert gated == [(m.span(), m.group(1)) for m in _TITLED.finditer(text)]
+
+
+def test_a_gated_search_tries_the_pattern_only_where_the_gate_matches():
+    class Counting:
+        def __init__(self):
+            self.at = []
+
+        def match(self, text, pos):
+            self.at.append(pos)
+            return _TITLED.match(text, pos)
+
+        def finditer(self, text):
+            return _TITLED.finditer(text)
+
+    full = Counting()
+    text = "x" * 500 + " the ex-vice president Ruth Oyelaran spoke " + "y" * 500
+    found = [m.group(1) for m in resources.gated_finditer(full, _TITLED_GATE, text)]
+    assert found == ["Ruth"]
+    assert full.at == [text.index("vice"), text.index("president")]

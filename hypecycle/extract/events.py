@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from hypecycle.errors import LexiconError
 from hypecycle.extract.companies import Cand, Sent
@@ -21,6 +21,7 @@ from hypecycle.extract.money import Money, money_parser
 from hypecycle.extract.resources import (
     compile_gate,
     compile_regex,
+    gated_finditer,
     load_json,
     pattern,
     patterns,
@@ -164,7 +165,9 @@ class EventRules:
             self.trigger_re = compile_regex(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", "triggers.json")
             # The same alternatives for RE2 (a DFA, about ten times faster on this many
             # branches), without the look-arounds RE2 lacks: wherever trigger_re matches,
-            # the gate matches too, so text the gate rejects holds no trigger.
+            # the gate matches too (at the same place: a trigger starts with a word character,
+            # so \b holds where the look-behind does), so text the gate rejects holds no
+            # trigger, and the full pattern is tried only where the gate matches (triggers()).
             self.trigger_gate = compile_gate(r"\b(?:" + "|".join(e["pattern"] for e in self.entries) + ")",
                                              "triggers.json")
             self.status = {
@@ -312,9 +315,10 @@ class EventRules:
         those are searched with the full pattern.
         """
         out = {}
-        for i in sorted(sentences_touched(self.trigger_gate.finditer(low), spans)):
+        data = low.encode("ascii") if low.isascii() else low  # RE2 reads bytes without converting offsets
+        for i in sorted(sentences_touched(self.trigger_gate.finditer(data), spans)):
             sl = low[spans[i][0]:spans[i][1]]
-            matches = list(self.trigger_re.finditer(sl))  # offsets within the sentence
+            matches = list(self.triggers(sl))  # offsets within the sentence
             if self._can_hold_event(sl, matches):
                 out[i] = matches
         return out
@@ -350,9 +354,14 @@ class EventRules:
                 return True
         return False
 
+    def triggers(self, low: str) -> Iterator[re.Match[str]]:
+        """The trigger matches in lower-case ``low``, as ``trigger_re.finditer`` gives them (the
+        full pattern tried only where the RE2 gate matches)."""
+        return gated_finditer(self.trigger_re, self.trigger_gate, low)
+
     def types_in(self, low: str) -> set[str]:
         """Event types with some trigger word in lower-case ``low`` (the headline and lead)."""
-        return {self.entries[int(m.lastgroup[1:])]["type"] for m in self.trigger_re.finditer(low)}  # type: ignore[index]
+        return {self.entries[int(m.lastgroup[1:])]["type"] for m in self.triggers(low)}  # type: ignore[index]
 
     # -- the rules -----------------------------------------------------------------------
     def find(self, sent: Sent, resolve: Callable[[], str | None], year: int | None = None,
@@ -385,7 +394,7 @@ class EventRules:
         if self.neg_sentence.search(low):
             return [], []
         trigs = []
-        for m in (self.trigger_re.finditer(low) if matches is None else matches):
+        for m in (self.triggers(low) if matches is None else matches):
             k = int(m.lastgroup[1:])  # type: ignore[index]
             t = sent.tok_at(m.start())
             te = sent.tok_at(m.end() - 1) + 1

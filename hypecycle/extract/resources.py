@@ -11,6 +11,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -117,6 +118,33 @@ def compile_gate(pattern: str, source: str):
     except re2.error as exc:
         raise LexiconError(f"{source}: a pattern RE2 cannot compile: {exc}; use no look-arounds or "
                            "back-references in it.") from exc
+
+
+def gated_finditer(full: re.Pattern[str], gate: Any, text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``full.finditer(text)``, found faster with ``gate``: an RE2 pattern that,
+    on ASCII text, matches at every position where ``full`` matches (and maybe elsewhere).
+
+    ``full`` (a long alternation in ``re``) is tried only at the positions where the gate
+    matches, in order, from the end of the match before: the same matches as ``finditer``, each
+    the leftmost at or after the end of the one before, without ``full`` being attempted at every
+    character. Text that is not ASCII, where RE2's ASCII ``\\w``, ``\\s`` and case folding differ
+    from ``re``'s, is searched by ``full`` alone. Neither pattern may match the empty string.
+    """
+    if not text.isascii():
+        yield from full.finditer(text)
+        return
+    data = text.encode("ascii")  # the same offsets; RE2 reads bytes without converting them at each call
+    pos, n = 0, len(text)
+    while pos < n:
+        g = gate.search(data, pos)
+        if g is None:
+            return
+        m = full.match(text, g.start())
+        if m is None:
+            pos = g.start() + 1
+        else:
+            yield m
+            pos = max(m.end(), g.start() + 1)
 
 
 @lru_cache(maxsize=None)

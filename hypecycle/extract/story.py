@@ -217,7 +217,7 @@ class StoryReader:
         if tsent is not None:
             tlow = tsent.text.lower()
             # the headline's cues were weighed too and added nothing in cross-validation (0.596 against 0.597)
-            sents.append((-1, tsent, _trigger_spans(tsent, self.rules.trigger_re.finditer(tlow), entries)))
+            sents.append((-1, tsent, _trigger_spans(tsent, self.rules.triggers(tlow), entries)))
         cued = _cue_sentences(state.body, state.spans)
         for si, (a, b) in enumerate(state.spans):
             spans = _trigger_spans(state.sent(si), hit[si], entries) if si in hit else []
@@ -747,7 +747,7 @@ def _cue_sentences(body: str, spans: list[tuple[int, int]]) -> set[int] | None:
     flagged = {i for i, (a, b) in enumerate(spans)
                if (0 < a < n and _is_word(low[a - 1]) and _is_word(low[a]))
                or (0 < b < n and _is_word(low[b - 1]) and _is_word(low[b]))}
-    return flagged | sentences_touched(_CUE_GATE.finditer(low), spans)
+    return flagged | sentences_touched(_CUE_GATE.finditer(low.encode("ascii")), spans)  # ASCII by now
 
 
 def _cue_spans(sent: Callable[[], Sent], low: str, spans: list[tuple[str, int, int, str]]
