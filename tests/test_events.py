@@ -1100,3 +1100,20 @@ def test_triggers_are_searched_where_the_gate_matches_with_the_same_matches(low:
     rules = EventRules()
     assert [(m.span(), m.lastgroup) for m in rules.triggers(low)] == \
         [(m.span(), m.lastgroup) for m in rules.trigger_re.finditer(low)]
+
+
+@pytest.mark.parametrize("low", [
+    "quarrow raised $5 million in a series b round led by nordvale.",
+    "a seed-stage round and a $20 million term loan",
+    "the pre-seed money came before its series a-1",
+    "co-series b is no round; nor is series-bx",
+    "profits rose 5 percent.",
+])
+def test_one_search_for_any_round_gives_what_the_rounds_searched_in_turn_give(low: str) -> None:
+    """The round named first in rounds.json's order wins, also after the one-pass check for any round."""
+    from hypecycle.extract.events import EventRules
+
+    rules = EventRules()
+    in_turn = next((lab.replace("{x}", m.group(1).lower()) if "{x}" in lab else lab
+                    for rx, lab in rules.rounds for m in [rx.search(low)] if m), None)
+    assert rules.round_of(low) == in_turn

@@ -198,6 +198,9 @@ class EventRules:
         try:
             self.rounds = [(compile_regex(r"(?<![\w-])(?:" + rx + r")(?![\w-])", "rounds.json"), lab)
                            for rx, lab in rounds["rounds"]]
+            # one search for any of them: most text names no round, and then one pass tells it
+            self._any_round = compile_regex(r"(?<![\w-])(?:" + "|".join(f"(?:{rx})" for rx, _lab in rounds["rounds"])
+                                            + r")(?![\w-])", "rounds.json")
         except (KeyError, TypeError, ValueError) as exc:
             raise LexiconError(f"rounds.json: malformed 'rounds' ({exc}); expected [regex, label] pairs.") from exc
         self.money = money_parser()
@@ -243,6 +246,8 @@ class EventRules:
 
     def round_of(self, text: str) -> str | None:
         """The canonical round named in ``text`` ("Series F" -> "series_f"), or ``None``."""
+        if self._any_round.search(text) is None:
+            return None
         for rx, lab in self.rounds:
             m = rx.search(text)
             if m:
