@@ -1095,9 +1095,9 @@ def test_names_after_a_person_title_are_people(text: str, people: set[str]) -> N
 ])
 def test_triggers_are_searched_where_the_gate_matches_with_the_same_matches(low: str) -> None:
     """The full trigger pattern, tried only where its RE2 gate matches, finds what it finds alone."""
-    from hypecycle.extract.events import EventRules
+    from hypecycle.extract.events import event_rules
 
-    rules = EventRules()
+    rules = event_rules()
     assert [(m.span(), m.lastgroup) for m in rules.triggers(low)] == \
         [(m.span(), m.lastgroup) for m in rules.trigger_re.finditer(low)]
 
@@ -1111,9 +1111,9 @@ def test_triggers_are_searched_where_the_gate_matches_with_the_same_matches(low:
 ])
 def test_one_search_for_any_round_gives_what_the_rounds_searched_in_turn_give(low: str) -> None:
     """The round named first in rounds.json's order wins, also after the one-pass check for any round."""
-    from hypecycle.extract.events import EventRules
+    from hypecycle.extract.events import event_rules
 
-    rules = EventRules()
+    rules = event_rules()
     in_turn = next((lab.replace("{x}", m.group(1).lower()) if "{x}" in lab else lab
                     for rx, lab in rules.rounds for m in [rx.search(low)] if m), None)
     assert rules.round_of(low) == in_turn
