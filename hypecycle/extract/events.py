@@ -25,6 +25,7 @@ from hypecycle.extract.resources import (
     load_json,
     pattern,
     patterns,
+    re2_text,
     word_map,
     word_set,
 )
@@ -196,11 +197,12 @@ class EventRules:
             raise LexiconError(f"triggers.json: missing or malformed key ({exc}); see its _about.") from exc
         rounds = load_json("rounds.json")
         try:
-            self.rounds = [(compile_regex(r"(?<![\w-])(?:" + rx + r")(?![\w-])", "rounds.json"), lab)
-                           for rx, lab in rounds["rounds"]]
+            def whole(rx: str) -> re.Pattern[str]:
+                return compile_regex(r"(?<![\w-])(?:" + rx + r")(?![\w-])", "rounds.json")
+
+            self.rounds = [(whole(rx), lab) for rx, lab in rounds["rounds"]]
             # one search for any of them: most text names no round, and then one pass tells it
-            self._any_round = compile_regex(r"(?<![\w-])(?:" + "|".join(f"(?:{rx})" for rx, _lab in rounds["rounds"])
-                                            + r")(?![\w-])", "rounds.json")
+            self._any_round = whole("|".join(f"(?:{rx})" for rx, _lab in rounds["rounds"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise LexiconError(f"rounds.json: malformed 'rounds' ({exc}); expected [regex, label] pairs.") from exc
         self.money = money_parser()
@@ -320,8 +322,7 @@ class EventRules:
         those are searched with the full pattern.
         """
         out = {}
-        data = low.encode("ascii") if low.isascii() else low  # RE2 reads bytes without converting offsets
-        for i in sorted(sentences_touched(self.trigger_gate.finditer(data), spans)):
+        for i in sorted(sentences_touched(self.trigger_gate.finditer(re2_text(low)), spans)):
             sl = low[spans[i][0]:spans[i][1]]
             matches = list(self.triggers(sl))  # offsets within the sentence
             if self._can_hold_event(sl, matches):
@@ -644,11 +645,11 @@ class EventRules:
             amount = next((m for m, ms, me, _role in money if t < ms and me <= te and not m.per_unit), None)
         if amount is None and typ == "acquisition":
             amount = _price_for(sent, low, money, te, hi)
-        has_round = bool(self.round_of(clause)) or bool(_FUNDING_NOUN.search(clause))
+        named_round = self.round_of(clause) is not None
         conds = {
             "money": amount is not None,
-            "round": has_round,
-            "named_round": self.round_of(clause) is not None,
+            "round": named_round or bool(_FUNDING_NOUN.search(clause)),
+            "named_round": named_round,
             "explicit": explicit,
             "count": False,
             "share": bool(_SHARE_RE.search(clause)),

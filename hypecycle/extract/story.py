@@ -22,7 +22,7 @@ from hypecycle.extract.events import VENTURE_ARTICLE, Draft, _DIGIT
 from hypecycle.extract.news import YEAR, exact_event
 from hypecycle.extract.money import money_parser
 from hypecycle.extract.proposer import story_pairs
-from hypecycle.extract.resources import compile_gate, pattern, patterns, word_set
+from hypecycle.extract.resources import compile_gate, pattern, patterns, re2_text, word_set
 from hypecycle.extract.sentences import LEAD as _LEAD
 from hypecycle.extract.sentences import sentences_touched, split_sentences
 from hypecycle.inflections import word_forms
@@ -747,7 +747,7 @@ def _cue_sentences(body: str, spans: list[tuple[int, int]]) -> set[int] | None:
     flagged = {i for i, (a, b) in enumerate(spans)
                if (0 < a < n and _is_word(low[a - 1]) and _is_word(low[a]))
                or (0 < b < n and _is_word(low[b - 1]) and _is_word(low[b]))}
-    return flagged | sentences_touched(_CUE_GATE.finditer(low.encode("ascii")), spans)  # ASCII by now
+    return flagged | sentences_touched(_CUE_GATE.finditer(re2_text(low)), spans)
 
 
 def _cue_spans(sent: Callable[[], Sent], low: str, spans: list[tuple[str, int, int, str]]
