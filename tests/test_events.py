@@ -231,6 +231,9 @@ def test_bare_funding_needs_startup_talk(ex: Extractor, text: str, weak: str) ->
         Found("ipo: what the offering is worth is its size",
               "Lantern Health filed with regulators on Wednesday for an IPO worth up to $100 million.", "ipo",
               "Lantern Health", {"amount": 100e6, "valuation": None, "status": "filed"}),
+        Found("ipo: a relisting is a listing",
+              "Orbisol is preparing a relisting on the Tokyo Stock Exchange next year, the company said on Tuesday.",
+              "ipo", "Orbisol", {"status": "planned"}),
         Found("ipo: what the company is worth is its valuation",
               "Zentrix, worth about $2 billion, plans an initial public offering next year, sources said.", "ipo",
               "Zentrix", {"amount": None, "valuation": 2e9}),
@@ -255,6 +258,12 @@ def test_an_ipo_is_found_with_its_fields(ex: Extractor, case: Found) -> None:
               "Lantern Advisory", {"amount": 1e9, "acquirer": "Gale Partners", "status": "talks"}, exact=True),
         Found("bid for", "Orvane Mining made a $4.1 billion hostile bid for Telluric Metals on Tuesday.", "acquisition",
               "Telluric Metals", {"acquirer": "Orvane Mining", "status": "planned", "amount": 4.1e9}),
+        Found("bidding for: a bid as a verb", "Orvane Mining is bidding for Telluric Metals, two sources said on "
+              "Monday.", "acquisition", "Telluric Metals", {"acquirer": "Orvane Mining", "status": "planned"}),
+        Found("bidders for: one of several", "Orvane Mining is one of at least ten bidders for Telluric Metals, "
+              "sources said on Monday.", "acquisition", "Telluric Metals", {"acquirer": "Orvane Mining"}),
+        Found("bids for: bids in the plural", "Private equity firms are preparing bids for Telluric Metals, sources "
+              "said on Monday.", "acquisition", "Telluric Metals", {"status": "planned"}),
         Found("bid by A for X",
               "Analysts said the $900 million takeover bid by Brandvale Foods for Quillmark may not "
               "be the last.", "acquisition", "Quillmark", {"acquirer": "Brandvale Foods", "amount": 900e6}),
@@ -659,6 +668,8 @@ def test_a_later_name_with_a_word_inserted_is_the_same_company(ex: Extractor) ->
         Refused("name: ticker token is not a name", "", title="ORBI.UL files for IPO"),
         Refused("names: a headline's source", "", title="Moody's: Detroit bankruptcy filing credit negative"),
         Refused("names: a money token is not a name", "Lantern Trust plans to raise as much as S$550.5 million."),
+        Refused("bidding for something that is no company",
+                "Orvane Mining is bidding for spectrum licences in Germany.", "acquisition"),
         Refused("a part of a company is not the company", "Regulators approved an Orvane bid for a portion of "
                 "bankrupt Telluric Networks Inc, the agency said on Tuesday.", "acquisition"),
         Refused("names: a sentence-opening participle is not a company",
