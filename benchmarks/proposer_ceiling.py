@@ -104,7 +104,9 @@ def parsed_pairs(nlp):
                 key = normalise_company(kw["canonical"](c.text, headline=si < 0))
                 for t in sorted({tt for tt, *_x in trigs if (tt, key) in by}):
                     if doc is None:
-                        doc = cache.get(sent.text) or cache.setdefault(sent.text, nlp(sent.text))
+                        if sent.text not in cache:
+                            cache[sent.text] = nlp(sent.text)
+                        doc = cache[sent.text]
                     links = [x for x in (link(doc, (sent.starts[c.start], sent.ends[c.end - 1]),
                                               (sent.starts[a], sent.ends[b - 1]))
                                          for tt, a, b, _w in trigs if tt == t and b > a) if x]
@@ -227,12 +229,6 @@ def main(argv: list[str] | None = None) -> int:
         if frac == 1.0:
             probs["lr"] = pr
         print(line(f"{frac:.0%} of the training folds", cvr, pr), flush=True)
-    if args.dependency:
-        print("4. a reader of the clause: dependency-parse features added to the pairs (all of the training folds)")
-        if "lr" not in probs:
-            probs["lr"] = cv_probs(cvr, extra, fold_of, fit_lr)
-        print(line("without the parse", cvr, probs["lr"]), flush=True)
-        print(line("with the parse", parsed[0], cv_probs(*parsed, fold_of, fit_lr)), flush=True)
     learners = [x for x in args.learners.split(",") if x]
     if "hgb" in learners:
         print("3. learners over the same pairs (all of the training folds)")
@@ -243,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("lr", "hgb", "mean"):
             print(line({"lr": "logistic regression", "hgb": "gradient-boosted trees",
                         "mean": "mean of the two"}[name], cvr, probs[name]), flush=True)
+    if args.dependency:
+        print("4. a reader of the clause: dependency-parse features added to the pairs (all of the training folds)")
+        if "lr" not in probs:
+            probs["lr"] = cv_probs(cvr, extra, fold_of, fit_lr)
+        print(line("without the parse", cvr, probs["lr"]), flush=True)
+        print(line("with the parse", parsed[0], cv_probs(*parsed, fold_of, fit_lr)), flush=True)
     return 0
 
 
