@@ -80,8 +80,9 @@ class StoryMoney:
     spans : list of (int, int)
         Sentence spans of ``body``.
     rules : EventRules
-        The sentence rules: :meth:`~hypecycle.extract.events.EventRules.not_amount` leaves out
-        prices and conversions, :meth:`~hypecycle.extract.events.EventRules.money_role` gives the
+        The sentence rules: :meth:`~hypecycle.extract.events.EventRules.is_price` and
+        :meth:`~hypecycle.extract.events.EventRules.is_conversion` leave out prices and conversions
+        (a conversion is kept as what it converts), :meth:`~hypecycle.extract.events.EventRules.money_role` gives the
         role the rules see (a feature: "other" there is often a deal's price, "will pay $X").
     year : int
         The article's year (a sentence dated another year is history).
@@ -100,10 +101,10 @@ class StoryMoney:
             low = text.lower()
             prev = None
             for m in parser.find(text):
-                if not rules.not_amount(low, m, prev):
+                conversion = rules.is_conversion(low, m, prev)  # the conversion test runs once
+                if not conversion and not rules.is_price(m):
                     self.mentions.append(Mention(m, si, low, rules.money_role(low, m, prev)))
-                elif prev is not None and m.currency != prev.currency and not prev.per_unit \
-                        and rules.is_conversion(low, m, prev):
+                elif conversion and m.currency != prev.currency and not prev.per_unit:
                     self.converts.setdefault((m.amount, m.currency), prev)
                 prev = m
         values = sorted({(x.money.amount, x.money.currency) for x in self.mentions}, key=lambda v: (-v[0], v[1]))

@@ -222,9 +222,12 @@ class EventRules:
     def not_amount(low: str, m: Money, prev: Money | None) -> bool:
         """True for money that is no event's amount whatever the context: a price ("$18 each",
         "priced at $14") or a conversion of the amount before it ("C$965 million ($917 million)")."""
-        if m.per_unit or (m.amount < 1000 and not re.search(r"[a-z]", m.text[-3:].lower())):
-            return True
-        return EventRules.is_conversion(low, m, prev)
+        return EventRules.is_price(m) or EventRules.is_conversion(low, m, prev)
+
+    @staticmethod
+    def is_price(m: Money) -> bool:
+        """True for a price: money per unit ("$18 each") or a small sum with no scale word ("$14")."""
+        return m.per_unit or (m.amount < 1000 and not re.search(r"[a-z]", m.text[-3:].lower()))
 
     @staticmethod
     def is_conversion(low: str, m: Money, prev: Money | None) -> bool:
