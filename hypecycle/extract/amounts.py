@@ -82,8 +82,8 @@ class StoryMoney:
     rules : EventRules
         The sentence rules: :meth:`~hypecycle.extract.events.EventRules.is_price` and
         :meth:`~hypecycle.extract.events.EventRules.is_conversion` leave out prices and conversions
-        (a conversion is kept as what it converts), :meth:`~hypecycle.extract.events.EventRules.money_role` gives the
-        role the rules see (a feature: "other" there is often a deal's price, "will pay $X").
+        (a conversion is kept as what it converts), :meth:`~hypecycle.extract.events.EventRules.amount_role` gives
+        the role the rules see (a feature: "other" there is often a deal's price, "will pay $X").
     year : int
         The article's year (a sentence dated another year is history).
     """
@@ -103,7 +103,7 @@ class StoryMoney:
             for m in parser.find(text):
                 conversion = rules.is_conversion(low, m, prev)  # the conversion test runs once
                 if not conversion and not rules.is_price(m):
-                    self.mentions.append(Mention(m, si, low, rules.money_role(low, m, prev)))
+                    self.mentions.append(Mention(m, si, low, rules.amount_role(low, m)))
                 elif conversion and m.currency != prev.currency and not prev.per_unit:
                     self.converts.setdefault((m.amount, m.currency), prev)
                 prev = m

@@ -239,8 +239,10 @@ class EventRules:
         """The role of amount ``m`` in the lower-cased text ``low`` it was found in (``prev`` the
         amount before it there): "plain", "valuation" or "other" (a price, a conversion, a figure
         that is not the event's money)."""
-        if self.not_amount(low, m, prev):
-            return "other"
+        return "other" if self.not_amount(low, m, prev) else self.amount_role(low, m)
+
+    def amount_role(self, low: str, m: Money) -> str:
+        """The role of an amount known to be no price or conversion (see :meth:`money_role`)."""
         before = low[max(0, m.start - 70):m.start]
         after = low[m.end:m.end + 60]
         if self.val_before.search(before) or self.val_after.match(after):
